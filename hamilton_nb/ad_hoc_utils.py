@@ -1,0 +1,63 @@
+"""Modules made on the fly: from functions (``create_temporary_module``) or from source text.
+
+Functions are copied into the new module rather than re-labelled, so the caller's originals
+keep their ``__module__``; source modules are registered with ``linecache`` so tracebacks and
+``inspect.getsource`` show their lines.
+"""
+
+from __future__ import annotations
+
+import linecache
+import types
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from hamilton_nb import errors
+
+
+def _copy_function(fn: types.FunctionType, module_name: str) -> types.FunctionType:
+    copied = types.FunctionType(
+        fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__, fn.__closure__
+    )
+    copied.__dict__.update(fn.__dict__)
+    copied.__kwdefaults__ = fn.__kwdefaults__
+    copied.__annotations__ = dict(fn.__annotations__)
+    copied.__doc__ = fn.__doc__
+    copied.__qualname__ = fn.__qualname__
+    copied.__module__ = module_name
+    copied.__wrapped_original__ = fn  # type: ignore[attr-defined]
+    return copied
+
+
+def create_temporary_module(*functions: Callable[..., Any], module_name: str | None = None) -> types.ModuleType:
+    """A new module holding copies of ``functions`` (not added to ``sys.modules``)."""
+    name = module_name or f"temporary_module_{uuid.uuid4().hex}"
+    module = types.ModuleType(name)
+    for fn in functions:
+        if not isinstance(fn, types.FunctionType):
+            raise errors.GraphBuildError(
+                f"create_temporary_module takes plain functions, got {fn!r}."
+            )
+        setattr(module, fn.__name__, _copy_function(fn, name))
+    return module
+
+
+def module_from_source(source: str, module_name: str | None = None) -> types.ModuleType:
+    """Execute ``source`` as a new module (not added to ``sys.modules``).
+
+    Raises ``GraphBuildError`` pointing at the line when the source does not compile.
+    """
+    name = module_name or f"temporary_module_{uuid.uuid4().hex}"
+    filename = f"<hamilton_nb module {name}>"
+    try:
+        code = compile(source, filename, "exec")
+    except SyntaxError as exc:
+        raise errors.GraphBuildError(
+            f"module {name!r} has a syntax error at line {exc.lineno}: {exc.msg}"
+        ) from exc
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    module = types.ModuleType(name)
+    module.__file__ = filename
+    exec(code, module.__dict__)  # noqa: S102
+    return module

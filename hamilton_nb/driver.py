@@ -1,0 +1,352 @@
+"""``Builder`` and ``Driver``: the public facade over graph building, planning and execution.
+
+The driver holds a built ``FunctionGraph`` and a cache of compiled plans keyed by request
+shape (outputs, provided names); everything else is delegated to ``graph``, ``execution``
+and ``lifecycle``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from types import ModuleType
+from typing import Any
+
+from hamilton_nb import base, errors
+from hamilton_nb.execution import execute as _execute
+from hamilton_nb.execution.executors import SynchronousLocalTaskExecutor, TaskExecutor
+from hamilton_nb.execution.plan import ExecutionPlan, compile_plan
+from hamilton_nb.execution.record import ExecutionRecord
+from hamilton_nb.graph import FunctionGraph, build_graph
+from hamilton_nb.graph_types import HamiltonGraph, HamiltonNode
+from hamilton_nb.lifecycle import api
+from hamilton_nb.lifecycle.hooks import HookSet
+from hamilton_nb.node import NodeType
+
+FinalVar = str | Callable[..., Any] | HamiltonNode
+
+
+class Driver:
+    """Builds the dataflow of ``modules`` under ``config`` and executes requested outputs.
+
+    ``Driver(config, *modules, adapter=None)`` is the legacy constructor: unless an adapter
+    builds results, ``execute`` returns a pandas DataFrame. ``Builder().build()`` returns dicts.
+    """
+
+    def __init__(
+        self,
+        config: Mapping[str, Any] | None,
+        *modules: ModuleType,
+        adapter: Any = None,
+        allow_module_overrides: bool = False,
+        _executor: TaskExecutor | None = None,
+        _dynamic_execution: bool = False,
+        _default_result_builder: api.ResultBuilder | None = None,
+    ) -> None:
+        adapters = list(adapter) if isinstance(adapter, (list, tuple)) else [adapter] if adapter else []
+        self.modules = list(modules)
+        self.adapters = adapters
+        self.hooks = HookSet(adapters)
+        self.result_builder = self.hooks.result_builder or _default_result_builder or base.PandasDataFrameResult()
+        self.executor = _executor or SynchronousLocalTaskExecutor()
+        self.graph: FunctionGraph = build_graph(
+            modules,
+            config,
+            allow_module_overrides=allow_module_overrides,
+            edge_check=self.hooks.edge_check,
+        )
+        if self.graph.block_paths and not _dynamic_execution:
+            blocks = sorted({p[0] for p in self.graph.block_paths.values() if p})
+            raise errors.ParallelizableError(
+                f"nodes {blocks} return Parallelizable, which needs dynamic execution: build the "
+                "driver with Builder()...enable_dynamic_execution(allow_experimental_mode=True)."
+            )
+        self._validate_statically()
+        self._plans: dict[tuple[Any, ...], ExecutionPlan] = {}
+        self.last_run: ExecutionRecord | None = None
+        if self.hooks.has("run_after_graph_construction"):
+            self.hooks.call(
+                "run_after_graph_construction",
+                graph=HamiltonGraph.from_graph(self.graph),
+                config=dict(self.graph.config),
+            )
+
+    @property
+    def config(self) -> dict[str, Any]:
+        return dict(self.graph.config)
+
+    def _validate_statically(self) -> None:
+        if not (self.hooks.has("run_to_validate_node") or self.hooks.has("run_to_validate_graph")):
+            return
+        problems = []
+        for name in self.graph.order:
+            node = HamiltonNode.from_node(self.graph.nodes[name])
+            for ok, message in self.hooks.call("run_to_validate_node", node=node):
+                if not ok:
+                    problems.append(f"  node {name!r}: {message}")
+        for ok, message in self.hooks.call(
+            "run_to_validate_graph", graph=HamiltonGraph.from_graph(self.graph)
+        ):
+            if not ok:
+                problems.append(f"  graph: {message}")
+        if problems:
+            raise errors.ValidationError("static validation failed:\n" + "\n".join(problems))
+
+    # -- requests -------------------------------------------------------------------------
+
+    def _final_var_names(self, final_vars: Iterable[FinalVar] | FinalVar) -> list[str]:
+        if isinstance(final_vars, (str, HamiltonNode)) or callable(final_vars):
+            final_vars = [final_vars]  # type: ignore[list-item]
+        names: list[str] = []
+        for var in final_vars:  # type: ignore[union-attr]
+            if isinstance(var, str):
+                names.append(var)
+            elif isinstance(var, HamiltonNode):
+                names.append(var.name)
+            elif callable(var):
+                names.extend(self._nodes_of_function(var))
+            else:
+                raise errors.UnknownNodeError(
+                    f"outputs must be node names, functions or HamiltonNode objects; got {var!r}."
+                )
+        return list(dict.fromkeys(names))
+
+    def _nodes_of_function(self, fn: Callable[..., Any]) -> list[str]:
+        produced = [
+            n.name for n in self.graph.nodes.values()
+            if n.originating_functions and fn in n.originating_functions
+        ]
+        if not produced:
+            raise errors.UnknownNodeError(
+                f"function {getattr(fn, '__name__', fn)!r} defines no node in this driver "
+                "(it is not in the driver's modules, or config left it out)."
+            )
+        own = [n for n in produced if n == fn.__name__ or fn.__name__.startswith(n + "__")]
+        return own or produced
+
+    def _prepare(
+        self,
+        final_vars: Iterable[FinalVar],
+        inputs: Mapping[str, Any] | None,
+        overrides: Mapping[str, Any] | None,
+    ) -> tuple[ExecutionPlan, dict[str, Any]]:
+        names = self._final_var_names(final_vars)
+        inputs = dict(inputs or {})
+        overrides = dict(overrides or {})
+        config = self.graph.config
+        clash = sorted(
+            k for k in inputs
+            if k in config and k in self.graph.nodes
+            and self.graph.nodes[k].node_role is NodeType.EXTERNAL
+        )
+        if clash:
+            raise errors.ExecutionError(
+                f"{clash} given both in the config and in inputs; pass each value in one place."
+            )
+        values = {
+            k: v for k, v in config.items()
+            if k in self.graph.nodes and self.graph.nodes[k].node_role is NodeType.EXTERNAL
+        }
+        values.update(inputs)
+        values.update(overrides)
+        provided = frozenset(k for k in values if k in self.graph.nodes)
+        key = (tuple(names), provided)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = compile_plan(self.graph, names, provided)
+        _execute.check_inputs(plan, values, self.hooks)
+        return plan, values
+
+    def raw_execute(
+        self,
+        final_vars: Sequence[FinalVar],
+        overrides: Mapping[str, Any] | None = None,
+        display_graph: bool = False,
+        inputs: Mapping[str, Any] | None = None,
+        _progress: Any = None,
+    ) -> dict[str, Any]:
+        """Compute ``final_vars``; return ``{name: value}`` without building a result."""
+        plan, values = self._prepare(final_vars, inputs, overrides)
+        try:
+            outputs, self.last_run = _execute.run_plan(
+                self.graph, plan, values, self.hooks, self.executor,
+                inputs=inputs or {}, overrides=overrides or {}, progress=_progress,
+            )
+        except Exception as exc:
+            self.last_run = getattr(exc, "__hamilton_nb_record__", None)
+            raise
+        return outputs
+
+    def execute(
+        self,
+        final_vars: Sequence[FinalVar],
+        overrides: Mapping[str, Any] | None = None,
+        display_graph: bool = False,
+        inputs: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Compute ``final_vars`` and return them through the result builder.
+
+        ``inputs`` feed external nodes (an input named like a function node replaces it);
+        ``overrides`` replace node values, skipping what only they needed.
+        """
+        outputs = self.raw_execute(final_vars, overrides, display_graph, inputs)
+        return self.result_builder.build_result(**outputs)
+
+    def validate_execution(
+        self,
+        final_vars: Sequence[FinalVar],
+        overrides: Mapping[str, Any] | None = None,
+        inputs: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Raise the error ``execute`` would raise before running anything; else return None."""
+        self._prepare(final_vars, inputs, overrides)
+
+    def validate_inputs(
+        self,
+        final_vars: Sequence[FinalVar],
+        inputs: Mapping[str, Any] | None = None,
+        overrides: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Same as ``validate_execution`` (Hamilton's older name)."""
+        self._prepare(final_vars, inputs, overrides)
+
+    # -- queries --------------------------------------------------------------------------
+
+    def list_available_variables(
+        self, *, tag_filter: Mapping[str, str | list[str] | None] | None = None
+    ) -> list[HamiltonNode]:
+        """Every node (functions and external inputs), optionally filtered by tags.
+
+        A filter value of ``None`` keeps nodes having the tag; a list keeps any of its values.
+        """
+        nodes = [HamiltonNode.from_node(self.graph.nodes[n]) for n in self.graph.order]
+        if not tag_filter:
+            return nodes
+        return [n for n in nodes if _matches_tags(n.tags, tag_filter)]
+
+    def _nodes(self, names: Collection[str]) -> list[HamiltonNode]:
+        return [HamiltonNode.from_node(self.graph.nodes[n]) for n in self.graph.sorted(names)]
+
+    def what_is_upstream_of(self, *node_names: str) -> list[HamiltonNode]:
+        """The given nodes and everything they depend on, in topological order."""
+        return self._nodes(self.graph.upstream_of(node_names))
+
+    def what_is_downstream_of(self, *node_names: str) -> list[HamiltonNode]:
+        """The given nodes and everything depending on them, in topological order."""
+        return self._nodes(self.graph.downstream_of(node_names))
+
+    def what_is_the_path_between(self, upstream_node_name: str, downstream_node_name: str) -> list[HamiltonNode]:
+        """Nodes on any path from the first node to the second (empty when unconnected)."""
+        return self._nodes(self.graph.path_between(upstream_node_name, downstream_node_name))
+
+    def has_cycles(self, final_vars: Sequence[FinalVar]) -> bool:
+        """Always False for a built driver: cycles are rejected when the graph is built."""
+        self.graph.require(self._final_var_names(final_vars), "output")
+        return False
+
+
+def _matches_tags(tags: Mapping[str, Any], tag_filter: Mapping[str, Any]) -> bool:
+    for key, wanted in tag_filter.items():
+        if key not in tags:
+            return False
+        if wanted is None:
+            continue
+        options = wanted if isinstance(wanted, list) else [wanted]
+        value = tags[key]
+        values = value if isinstance(value, list) else [value]
+        if not any(v in options for v in values):
+            return False
+    return True
+
+
+class Builder:
+    """Fluent construction of a ``Driver`` (results as dicts unless an adapter says otherwise)."""
+
+    def __init__(self) -> None:
+        self.modules: list[ModuleType] = []
+        self.config: dict[str, Any] = {}
+        self.adapters: list[Any] = []
+        self._allow_module_overrides = False
+        self._dynamic = False
+        self._local_executor: TaskExecutor | None = None
+        self._remote_executor: TaskExecutor | None = None
+
+    def with_modules(self, *modules: ModuleType) -> Builder:
+        self.modules.extend(modules)
+        return self
+
+    def with_config(self, config: Mapping[str, Any]) -> Builder:
+        """Merge ``config`` into the builder's config (later keys win)."""
+        self.config.update(config)
+        return self
+
+    def with_adapters(self, *adapters: api.LifecycleAdapter) -> Builder:
+        for adapter in adapters:
+            HookSet([adapter])  # validates now, so a misspelt hook fails at registration
+        self.adapters.extend(adapters)
+        return self
+
+    def with_adapter(self, adapter: api.LifecycleAdapter) -> Builder:
+        return self.with_adapters(adapter)
+
+    def allow_module_overrides(self) -> Builder:
+        """Let a later module redefine a node of an earlier one instead of raising."""
+        self._allow_module_overrides = True
+        return self
+
+    def enable_dynamic_execution(self, *, allow_experimental_mode: bool = False) -> Builder:
+        """Allow ``Parallelizable``/``Collect`` and custom executors."""
+        if not allow_experimental_mode:
+            raise errors.ExecutionError(
+                "call enable_dynamic_execution(allow_experimental_mode=True) "
+                "(the flag is kept for compatibility with Hamilton)."
+            )
+        self._dynamic = True
+        return self
+
+    def _require_dynamic(self, what: str) -> None:
+        if not self._dynamic:
+            raise errors.ExecutionError(
+                f"{what} needs dynamic execution: call "
+                ".enable_dynamic_execution(allow_experimental_mode=True) first."
+            )
+
+    def with_local_executor(self, executor: TaskExecutor) -> Builder:
+        """Executor for nodes outside parallel blocks (they always run in this process)."""
+        self._require_dynamic("with_local_executor")
+        self._local_executor = executor
+        return self
+
+    def with_remote_executor(self, executor: TaskExecutor) -> Builder:
+        """Executor for the per-item tasks of ``Parallelizable`` blocks."""
+        self._require_dynamic("with_remote_executor")
+        if not isinstance(executor, TaskExecutor):
+            raise errors.ExecutionError(
+                f"with_remote_executor takes a TaskExecutor (e.g. MultiThreadingExecutor(4)), "
+                f"got {executor!r}."
+            )
+        self._remote_executor = executor
+        return self
+
+    def copy(self) -> Builder:
+        """An independent builder with the same settings."""
+        other = Builder()
+        other.modules = list(self.modules)
+        other.config = dict(self.config)
+        other.adapters = list(self.adapters)
+        other._allow_module_overrides = self._allow_module_overrides
+        other._dynamic = self._dynamic
+        other._local_executor = self._local_executor
+        other._remote_executor = self._remote_executor
+        return other
+
+    def build(self) -> Driver:
+        """Build the driver; raises a ``GraphBuildError`` subclass when the dataflow is invalid."""
+        return Driver(
+            self.config,
+            *self.modules,
+            adapter=list(self.adapters),
+            allow_module_overrides=self._allow_module_overrides,
+            _executor=self._remote_executor,
+            _dynamic_execution=self._dynamic,
+            _default_result_builder=base.DictResult(),
+        )

@@ -1,0 +1,75 @@
+"""Every error hamilton_nb raises on purpose.
+
+Messages are short, name the node/function/parameter with ``!r`` and say how to fix it.
+Errors that Hamilton raises as ``ValueError`` also subclass ``ValueError``, so ported
+``except ValueError`` blocks keep working.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class HamiltonNBError(Exception):
+    """Base class of every error raised by hamilton_nb itself."""
+
+
+class GraphBuildError(HamiltonNBError, ValueError):
+    """The modules and config do not form a valid dataflow."""
+
+
+class MissingAnnotationError(GraphBuildError):
+    """A function that becomes a node lacks a parameter or return annotation."""
+
+
+class TypeMismatchError(GraphBuildError):
+    """One or more edges connect incompatible types."""
+
+
+class CycleError(GraphBuildError):
+    """The dependencies form a cycle."""
+
+
+class DuplicateNodeError(GraphBuildError):
+    """Two functions define the same node name."""
+
+
+class ParallelizableError(GraphBuildError):
+    """A ``Parallelizable``/``Collect`` block is malformed."""
+
+
+class InvalidDecoratorError(GraphBuildError):
+    """A function modifier is misused."""
+
+
+class ValidationError(GraphBuildError):
+    """A static validator (lifecycle ``StaticValidator``) rejected the graph."""
+
+
+class AdapterError(HamiltonNBError, TypeError):
+    """A lifecycle adapter is malformed (misspelt hook method or parameter)."""
+
+
+class ExecutionError(HamiltonNBError, ValueError):
+    """The requested execution cannot run as asked."""
+
+
+class MissingInputError(ExecutionError):
+    """A required external input was not provided."""
+
+
+class UnknownNodeError(ExecutionError):
+    """A requested output or queried node does not exist."""
+
+
+class InputTypeError(ExecutionError):
+    """An input value does not match the type its consumers declare."""
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """Return ``" (did you mean 'x'?)"`` when a close match exists, else ``""``."""
+    matches = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.6)
+    if not matches:
+        return ""
+    return " (did you mean " + " or ".join(repr(m) for m in matches) + "?)"

@@ -1,0 +1,1 @@
+"""Planning and running dataflows: plans, the runner, task executors for parallel blocks."""

@@ -1,0 +1,125 @@
+"""One execution from start to end: check inputs, load values, run the plan, fire graph hooks.
+
+Kept apart from ``driver.py`` so the driver stays a thin facade and the magics can call the
+same steps.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from hamilton_nb import errors, htypes
+from hamilton_nb.execution import record as rec
+from hamilton_nb.execution.plan import ExecutionPlan
+from hamilton_nb.execution.runner import RunContext, run_segment
+from hamilton_nb.graph import FunctionGraph
+from hamilton_nb.lifecycle.hooks import HookSet
+
+
+def check_inputs(
+    plan: ExecutionPlan, values: Mapping[str, Any], hooks: HookSet
+) -> None:
+    """Raise ``InputTypeError`` listing every input whose value its consumers cannot accept."""
+    check = hooks.input_check
+    bad = []
+    for name, declared_types in plan.external_checks.items():
+        value = values[name]
+        for declared in declared_types:
+            ok = check(declared, value) if check is not None else htypes.value_matches(value, declared)
+            if not ok:
+                bad.append(
+                    f"  input {name!r} is {htypes.type_name(type(value))} ({_short(value)}) "
+                    f"but is declared as {htypes.type_name(declared)}"
+                )
+                break
+    if bad:
+        raise errors.InputTypeError(
+            "inputs of the wrong type:\n" + "\n".join(bad)
+            + "\nPass values of the declared types, or change the annotations."
+        )
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def run_plan(
+    graph: FunctionGraph,
+    plan: ExecutionPlan,
+    values: Mapping[str, Any],
+    hooks: HookSet,
+    executor: Any,
+    *,
+    inputs: Mapping[str, Any],
+    overrides: Mapping[str, Any],
+    progress: Any = None,
+) -> tuple[dict[str, Any], rec.ExecutionRecord]:
+    """Run ``plan`` with the provided ``values``; return the outputs and the run's record.
+
+    Exceptions from nodes propagate unchanged (after the graph hooks saw them); the record
+    is returned via the exception's ``__hamilton_nb_record__`` attribute in that case.
+    """
+    run_id = str(uuid.uuid4())
+    v: list[Any] = [None] * plan.root.size
+    for name, slot in plan.presets.items():
+        v[slot] = values[name]
+    graph_hooks = hooks.has("run_before_graph_execution") or hooks.has("run_after_graph_execution")
+    hamilton_graph = None
+    if graph_hooks:
+        from hamilton_nb.graph_types import HamiltonGraph
+
+        hamilton_graph = HamiltonGraph.from_graph(graph)
+        hooks.call(
+            "run_before_graph_execution",
+            graph=hamilton_graph, final_vars=list(plan.final_vars), inputs=dict(inputs),
+            overrides=dict(overrides), execution_path=list(plan.node_names), run_id=run_id,
+        )
+    ctx = RunContext(run_id, hooks, executor, None, progress)
+    started = time.perf_counter()
+    try:
+        run_segment(plan.root, v, ctx)
+    except Exception as exc:
+        record = _record(plan, overrides, run_id, time.perf_counter() - started, exc)
+        try:
+            exc.__hamilton_nb_record__ = record  # type: ignore[attr-defined]
+        except (AttributeError, TypeError):
+            pass
+        if graph_hooks:
+            hooks.call(
+                "run_after_graph_execution", graph=hamilton_graph, success=False,
+                error=exc, results=None, run_id=run_id,
+            )
+        raise
+    outputs = {name: v[slot] for name, slot in plan.outputs}
+    record = _record(plan, overrides, run_id, time.perf_counter() - started, None)
+    if graph_hooks:
+        hooks.call(
+            "run_after_graph_execution", graph=hamilton_graph, success=True,
+            error=None, results=outputs, run_id=run_id,
+        )
+    return outputs, record
+
+
+def _record(
+    plan: ExecutionPlan,
+    overrides: Mapping[str, Any],
+    run_id: str,
+    seconds: float,
+    error: BaseException | None,
+) -> rec.ExecutionRecord:
+    statuses = {
+        name: rec.OVERRIDDEN if name in overrides else rec.INPUT for name in plan.presets
+    }
+    failed = getattr(error, "__hamilton_nb_node__", None) if error is not None else None
+    status = rec.COMPUTED
+    for name in plan.node_names:
+        if name == failed:
+            statuses[name] = rec.FAILED
+            status = rec.NOT_RUN
+        else:
+            statuses[name] = status if error is None or failed is not None else rec.NOT_RUN
+    return rec.ExecutionRecord(run_id, list(plan.final_vars), statuses, seconds, error, failed)

@@ -1,0 +1,63 @@
+"""Read-only views of nodes and graphs handed to users (``list_available_variables``, hooks)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from hamilton_nb.node import DependencyType, Node, NodeType
+
+if TYPE_CHECKING:
+    from hamilton_nb.graph import FunctionGraph
+
+
+@dataclasses.dataclass(frozen=True)
+class HamiltonNode:
+    """What a user may know about one node."""
+
+    name: str
+    type: Any
+    tags: dict[str, Any]
+    is_external_input: bool
+    originating_functions: tuple[Callable[..., Any], ...] | None
+    documentation: str
+    required_dependencies: frozenset[str]
+    optional_dependencies: frozenset[str]
+
+    @classmethod
+    def from_node(cls, node: Node) -> HamiltonNode:
+        return cls(
+            name=node.name,
+            type=node.type,
+            tags=dict(node.tags),
+            is_external_input=node.node_role is NodeType.EXTERNAL,
+            originating_functions=node.originating_functions,
+            documentation=node.documentation,
+            required_dependencies=frozenset(
+                k for k, (_, d) in node.input_types.items() if d is DependencyType.REQUIRED
+            ),
+            optional_dependencies=frozenset(
+                k for k, (_, d) in node.input_types.items() if d is DependencyType.OPTIONAL
+            ),
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass(frozen=True)
+class HamiltonGraph:
+    """What a user may know about the whole graph."""
+
+    nodes: list[HamiltonNode]
+
+    @classmethod
+    def from_graph(cls, graph: FunctionGraph) -> HamiltonGraph:
+        return cls([HamiltonNode.from_node(graph.nodes[name]) for name in graph.order])
+
+    def __getitem__(self, name: str) -> HamiltonNode:
+        for node in self.nodes:
+            if node.name == name:
+                return node
+        raise KeyError(name)

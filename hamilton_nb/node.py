@@ -1,0 +1,143 @@
+"""Nodes: the plain data the graph is made of.
+
+A node is a name, an output type, a callable taking keyword arguments, and the typed
+dependencies it needs. ``Node.from_function`` reads all of that from an annotated function.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import inspect
+import typing
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from hamilton_nb import errors, htypes
+
+
+
+class DependencyType(enum.Enum):
+    """Whether a parameter must be provided (``REQUIRED``) or has a default (``OPTIONAL``)."""
+
+    REQUIRED = 1
+    OPTIONAL = 2
+
+
+class NodeType(enum.Enum):
+    """The role a node plays in execution."""
+
+    STANDARD = 1
+    EXTERNAL = 2  # a value supplied from outside (input or config)
+    EXPAND = 3  # returns Parallelizable[T]: fans out
+    COLLECT = 4  # has a Collect[T] parameter: fans in
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Node:
+    """One value in the dataflow and how to compute it.
+
+    ``callable`` is called with keyword arguments named after ``input_types``; external
+    nodes have no callable.
+    """
+
+    name: str
+    type: Any
+    callable: Callable[..., Any] | None = None
+    input_types: Mapping[str, tuple[Any, DependencyType]] = dataclasses.field(default_factory=dict)
+    tags: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    documentation: str = ""
+    node_role: NodeType = NodeType.STANDARD
+    originating_functions: tuple[Callable[..., Any], ...] | None = None
+    namespace: tuple[str, ...] = ()
+
+    @property
+    def typ(self) -> Any:
+        """Hamilton's spelling of ``type``."""
+        return self.type
+
+    @property
+    def user_defined(self) -> bool:
+        return self.node_role is not NodeType.EXTERNAL
+
+    @property
+    def is_external_input(self) -> bool:
+        return self.node_role is NodeType.EXTERNAL
+
+    def copy_with(self, **changes: Any) -> Node:
+        """A copy of this node with the given fields replaced."""
+        return dataclasses.replace(self, **changes)
+
+    def __repr__(self) -> str:
+        return f"<Node {self.name!r}: {htypes.type_name(self.type)}>"
+
+    @classmethod
+    def from_function(
+        cls,
+        fn: Callable[..., Any],
+        name: str | None = None,
+        tags: Mapping[str, Any] | None = None,
+    ) -> Node:
+        """Build the node a plain annotated function defines.
+
+        Raises ``MissingAnnotationError`` naming every unannotated parameter and the return.
+        """
+        hints = resolved_hints(fn)
+        signature = inspect.signature(fn)
+        missing = [
+            p.name
+            for p in signature.parameters.values()
+            if p.name not in hints and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        ]
+        if "return" not in hints:
+            missing.append("return")
+        if missing:
+            raise errors.MissingAnnotationError(
+                f"{describe_function(fn)} needs type annotations for: {', '.join(missing)}. "
+                "Annotate every parameter and the return type (use typing.Any when any value fits)."
+            )
+        return_type = hints["return"]
+        input_types: dict[str, tuple[Any, DependencyType]] = {}
+        role = NodeType.EXPAND if htypes.is_parallelizable(return_type) else NodeType.STANDARD
+        for param in signature.parameters.values():
+            if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+                continue
+            if param.kind is param.POSITIONAL_ONLY:
+                raise errors.GraphBuildError(
+                    f"{describe_function(fn)}: parameter {param.name!r} is positional-only; "
+                    "nodes receive their dependencies by name, so remove the '/'."
+                )
+            dependency = (
+                DependencyType.REQUIRED if param.default is param.empty else DependencyType.OPTIONAL
+            )
+            if htypes.is_collect(hints[param.name]):
+                role = NodeType.COLLECT
+            input_types[param.name] = (hints[param.name], dependency)
+        return cls(
+            name=name or fn.__name__,
+            type=return_type,
+            callable=fn,
+            input_types=input_types,
+            tags=dict(tags or {}),
+            documentation=inspect.getdoc(fn) or "",
+            node_role=role,
+            originating_functions=(fn,),
+        )
+
+
+def resolved_hints(fn: Callable[..., Any]) -> dict[str, Any]:
+    """``typing.get_type_hints`` with ``Annotated`` kept and a clear error for bad forward refs."""
+    try:
+        return typing.get_type_hints(fn, include_extras=True)
+    except NameError as exc:
+        raise errors.MissingAnnotationError(
+            f"{describe_function(fn)} has an annotation that cannot be resolved ({exc}). "
+            "Import the type in the function's module."
+        ) from exc
+
+
+def describe_function(fn: Callable[..., Any]) -> str:
+    """``function 'name' (file.py:12)`` for error messages."""
+    code = getattr(fn, "__code__", None)
+    where = f" ({code.co_filename}:{code.co_firstlineno})" if code is not None else ""
+    return f"function {getattr(fn, '__qualname__', repr(fn))!r}{where}"

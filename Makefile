@@ -9,7 +9,7 @@ VENV     := .venv
 PY       := $(VENV)/bin/python
 UV       := $(VENV)/bin/uv
 STAMP    := $(VENV)/.install.stamp
-NOTEBOOKS ?= notebooks/01_quickstart.ipynb
+NOTEBOOKS ?= $(sort $(wildcard notebooks/*.ipynb))
 BUILD    := build
 
 # uv's cache usually lives on another filesystem than the repo: copy, don't warn.

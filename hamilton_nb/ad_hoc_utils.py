@@ -51,7 +51,7 @@ def module_from_source(source: str, module_name: str | None = None) -> types.Mod
     name = module_name or f"temporary_module_{uuid.uuid4().hex}"
     filename = f"<hamilton_nb module {name}>"
     try:
-        code = compile(source, filename, "exec")
+        code = compile(source, filename, "exec", dont_inherit=True)
     except SyntaxError as exc:
         raise errors.GraphBuildError(
             f"module {name!r} has a syntax error at line {exc.lineno}: {exc.msg}"

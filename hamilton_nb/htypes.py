@@ -41,12 +41,16 @@ def _origin(tp: Any) -> Any:
 
 def is_parallelizable(tp: Any) -> bool:
     """True for ``Parallelizable`` and ``Parallelizable[T]``."""
-    return tp is Parallelizable or _origin(tp) is Parallelizable
+    if isinstance(tp, type):  # plain classes (the common case) have no origin
+        return tp is Parallelizable
+    return _origin(tp) is Parallelizable
 
 
 def is_collect(tp: Any) -> bool:
     """True for ``Collect`` and ``Collect[T]``."""
-    return tp is Collect or _origin(tp) is Collect
+    if isinstance(tp, type):
+        return tp is Collect
+    return _origin(tp) is Collect
 
 
 def element_type(tp: Any) -> Any:
@@ -81,6 +85,8 @@ def _class_of(tp: Any) -> Any:
 
 def types_match(upstream: Any, param: Any) -> bool:
     """Can a value produced as ``upstream`` be passed to a parameter annotated ``param``?"""
+    if upstream is param:
+        return True
     stack = [(upstream, param)]
     # Iterative on purpose: nested unions are walked without recursion.
     while stack:

@@ -16,6 +16,7 @@ from typing import Any
 
 from hamilton_nb import errors, htypes
 from hamilton_nb.function_modifiers.base import Excluded, resolve_nodes
+from hamilton_nb.function_modifiers.configuration import EXCLUDE_ATTR
 from hamilton_nb.node import Node, NodeType, describe_function
 
 EdgeCheck = Callable[[Any, Any], bool]
@@ -105,7 +106,7 @@ def module_functions(module: ModuleType) -> list[Callable[..., Any]]:
         if inspect.isfunction(value)
         and not key.startswith("_")
         and value.__module__ == name
-        and not getattr(value, "__hamilton_nb_exclude__", False)
+        and not getattr(value, EXCLUDE_ATTR, False)
     ]
 
 

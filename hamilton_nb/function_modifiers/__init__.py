@@ -1,6 +1,48 @@
-"""Decorators that shape how functions become nodes (Hamilton's ``function_modifiers``)."""
+"""Decorators that shape how functions become nodes (Hamilton's ``function_modifiers``).
 
-from hamilton_nb.function_modifiers.base import FunctionModifier, Resolution, Stage
-from hamilton_nb.function_modifiers.configuration import config
+Names are resolved lazily from the family modules below, so importing this package does not
+import pandas or any decorator family until it is used.
+"""
 
-__all__ = ["FunctionModifier", "Resolution", "Stage", "config"]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_FAMILIES: dict[str, tuple[str, ...]] = {
+    "base": ("FunctionModifier", "Resolution", "Stage"),
+    "configuration": ("config", "resolve", "ResolveAt", "resolve_from_config", "hamilton_exclude"),
+    "dependencies": ("source", "value", "group"),
+    "expanders": (
+        "parameterize",
+        "parameterize_values",
+        "parameterize_sources",
+        "parameterize_extract_columns",
+        "ParameterizedExtract",
+        "extract_columns",
+        "extract_fields",
+        "unpack_fields",
+        "inject",
+    ),
+    "metadata": ("tag", "tag_outputs", "schema", "cache"),
+    "validation": ("check_output", "check_output_custom"),
+    "recursive": ("subdag", "parameterized_subdag"),
+    "macros": ("does", "pipe", "pipe_input", "pipe_output", "step", "mutate", "apply_to"),
+    "adapters": ("load_from", "save_to", "dataloader", "datasaver"),
+}
+_WHERE = {name: family for family, names in _FAMILIES.items() for name in names}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    family = _WHERE.get(name)
+    if family is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{family}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])

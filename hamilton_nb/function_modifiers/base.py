@@ -1,18 +1,21 @@
 """How decorators turn one function into nodes.
 
 Responsibilities:
-- ``FunctionModifier``: the base class every decorator derives from; applying one records it
-  on the function (the function itself is returned unchanged and stays callable).
-- ``resolve_nodes``: runs the recorded modifiers in stage order for a given config.
+- ``FunctionModifier``: the base class of every decorator; applying one records it on the
+  function, which is returned unchanged and stays a plain callable.
+- ``resolve_nodes``: validates the recorded modifiers and runs them in stage order for a config.
 
-Stages, in order: RESOLVE (include the function? under which name?), CREATE (the base
-nodes), EXPAND (one node into many), TRANSFORM (rewrite selected nodes), DECORATE (every node).
+Stages, in order (whatever order the decorators are written in, as in Hamilton):
+RESOLVE (include the function? under which name? which extra modifiers?), CREATE (the base
+node; one creator at most), INPUTS (rewrite the base node's parameters and add upstream nodes),
+EXPAND (one node into many; one expander at most), TRANSFORM (rewrite selected nodes), DECORATE
+(metadata on nodes). Within a stage, modifiers run innermost (closest to ``def``) first.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from hamilton_nb import errors
@@ -24,18 +27,27 @@ MODIFIERS_ATTR = "__hamilton_nb_modifiers__"
 class Stage(enum.IntEnum):
     RESOLVE = 1
     CREATE = 2
-    EXPAND = 3
-    TRANSFORM = 4
-    DECORATE = 5
+    INPUTS = 3
+    EXPAND = 4
+    TRANSFORM = 5
+    DECORATE = 6
 
 
 class FunctionModifier:
     """Base class of every decorator in ``function_modifiers``.
 
-    Subclasses set ``stage`` and implement the method of that stage:
-    ``resolve(fn, config) -> Resolution``, ``create(fn, name, config) -> list[Node]``,
-    ``expand(node, config, fn) -> list[Node]``, ``transform(nodes, config, fn) -> list[Node]``,
-    ``decorate(node) -> Node``. ``single_per_function`` forbids stacking two of the same stage.
+    Subclasses set ``stage`` and implement that stage's method:
+
+    - RESOLVE: ``resolve(fn, config) -> Resolution``
+    - CREATE: ``create(fn, name, config) -> list[Node]`` (the function's own node last)
+    - INPUTS: ``rewrite_inputs(node, config, fn) -> list[Node]``: the rewritten function node
+      first, then any new upstream nodes
+    - EXPAND: ``expand(node, config, fn) -> list[Node]``
+    - TRANSFORM: ``transform(nodes, config, fn) -> list[Node]``
+    - DECORATE: ``decorate(nodes, config, fn) -> list[Node]``
+
+    ``validate(fn)`` runs when the graph is built and raises ``InvalidDecoratorError``.
+    ``single_per_function`` forbids two modifiers of the same stage on one function.
     """
 
     stage: ClassVar[Stage]
@@ -44,22 +56,25 @@ class FunctionModifier:
     def __call__(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         if not callable(fn):
             raise errors.InvalidDecoratorError(
-                f"@{type(self).__name__} decorates functions, got {fn!r}."
+                f"@{self.display_name()} decorates functions, got {fn!r}."
             )
-        self.validate(fn)
         existing: list[FunctionModifier] = list(getattr(fn, MODIFIERS_ATTR, ()))
-        if self.single_per_function and any(m.stage is self.stage for m in existing):
-            clash = next(m for m in existing if m.stage is self.stage)
-            raise errors.InvalidDecoratorError(
-                f"{describe_function(fn)}: @{type(self).__name__} cannot be combined with "
-                f"@{type(clash).__name__}; use one of them per function."
-            )
         existing.append(self)
-        setattr(fn, MODIFIERS_ATTR, existing)
+        try:
+            setattr(fn, MODIFIERS_ATTR, existing)
+        except AttributeError as exc:
+            raise errors.InvalidDecoratorError(
+                f"@{self.display_name()} cannot decorate {fn!r}: it does not accept attributes. "
+                "Wrap it in a plain def function."
+            ) from exc
         return fn
 
+    @classmethod
+    def display_name(cls) -> str:
+        return cls.__name__
+
     def validate(self, fn: Callable[..., Any]) -> None:
-        """Check the decorator fits ``fn`` when it is applied; raise ``InvalidDecoratorError``."""
+        """Check the decorator fits ``fn``; raise ``InvalidDecoratorError`` (build time)."""
 
     def required_config(self) -> list[str] | None:
         """Config keys this modifier reads (``None``: none declared)."""
@@ -67,19 +82,22 @@ class FunctionModifier:
 
 
 class Resolution:
-    """What a RESOLVE-stage modifier decided: include the function, and under which name."""
+    """What a RESOLVE-stage modifier decided: include the function, under which name, and
+    which further modifiers (e.g. made by ``@resolve``) apply to it."""
 
-    __slots__ = ("include", "name", "reason")
+    __slots__ = ("include", "name", "reason", "added")
 
-    def __init__(self, include: bool, name: str | None = None, reason: str = "") -> None:
+    def __init__(
+        self,
+        include: bool,
+        name: str | None = None,
+        reason: str = "",
+        added: Sequence[FunctionModifier] = (),
+    ) -> None:
         self.include = include
         self.name = name
         self.reason = reason
-
-
-def modifiers_of(fn: Callable[..., Any]) -> list[FunctionModifier]:
-    """The modifiers recorded on ``fn``, in the order they were applied (innermost first)."""
-    return list(getattr(fn, MODIFIERS_ATTR, ()))
+        self.added = list(added)
 
 
 class Excluded(Exception):
@@ -91,30 +109,58 @@ class Excluded(Exception):
         self.reason = reason
 
 
+def modifiers_of(fn: Callable[..., Any]) -> list[FunctionModifier]:
+    """The modifiers recorded on ``fn``, in the order they were applied (innermost first)."""
+    return list(getattr(fn, MODIFIERS_ATTR, ()))
+
+
+def sink_nodes(nodes: Iterable[Node]) -> list[Node]:
+    """The nodes no other node of the same group depends on (a function's 'final' nodes)."""
+    nodes = list(nodes)
+    used = {dep for node in nodes for dep in node.input_types}
+    return [node for node in nodes if node.name not in used]
+
+
+def _by_stage(modifiers: Iterable[FunctionModifier], fn: Callable[..., Any]) -> dict[Stage, list[Any]]:
+    by_stage: dict[Stage, list[Any]] = {stage: [] for stage in Stage}
+    for modifier in modifiers:
+        modifier.validate(fn)
+        same = by_stage[modifier.stage]
+        if same and modifier.single_per_function:
+            raise errors.InvalidDecoratorError(
+                f"{describe_function(fn)}: @{modifier.display_name()} cannot be combined with "
+                f"@{same[0].display_name()}; a function takes one of them."
+            )
+        same.append(modifier)
+    return by_stage
+
+
 def resolve_nodes(fn: Callable[..., Any], config: Mapping[str, Any]) -> list[Node]:
-    """All nodes ``fn`` contributes under ``config``; raises ``Excluded`` when it contributes none."""
+    """All nodes ``fn`` contributes under ``config``; raises ``Excluded`` when it has none."""
     modifiers = getattr(fn, MODIFIERS_ATTR, None)
     if not modifiers:  # fast path: a plain function is one node
         return [Node.from_function(fn)]
-    by_stage: dict[Stage, list[Any]] = {stage: [] for stage in Stage}
-    for modifier in modifiers:
-        by_stage[modifier.stage].append(modifier)
+    by_stage = _by_stage(modifiers, fn)
     name = fn.__name__
+    added: list[FunctionModifier] = []
     for resolver in by_stage[Stage.RESOLVE]:
         resolution = resolver.resolve(fn, config)
         if resolution.name:
             name = resolution.name
         if not resolution.include:
             raise Excluded(resolution.name or name, resolution.reason)
+        added.extend(resolution.added)
+    if added:
+        by_stage = _by_stage([m for m in modifiers if m.stage is not Stage.RESOLVE] + added, fn)
     creators = by_stage[Stage.CREATE]
-    if creators:
-        nodes = creators[-1].create(fn, name, config)
-    else:
-        nodes = [Node.from_function(fn, name=name)]
+    nodes = creators[0].create(fn, name, config) if creators else [Node.from_function(fn, name=name)]
+    for rewriter in by_stage[Stage.INPUTS]:
+        rewritten = rewriter.rewrite_inputs(nodes[-1], config, fn)
+        nodes = nodes[:-1] + rewritten[1:] + rewritten[:1]
     for expander in by_stage[Stage.EXPAND]:
-        nodes = [out for node in nodes for out in expander.expand(node, config, fn)]
+        nodes = nodes[:-1] + expander.expand(nodes[-1], config, fn)
     for transformer in by_stage[Stage.TRANSFORM]:
         nodes = transformer.transform(nodes, config, fn)
     for decorator in by_stage[Stage.DECORATE]:
-        nodes = [decorator.decorate(node) for node in nodes]
+        nodes = decorator.decorate(nodes, config, fn)
     return nodes

@@ -6,6 +6,8 @@ stacked ``config`` decorators must all hold for the function to be included.
 
 from __future__ import annotations
 
+import enum
+import inspect
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
@@ -24,6 +26,10 @@ class config(FunctionModifier):  # noqa: N801 - Hamilton's public name
     """
 
     stage = Stage.RESOLVE
+
+    @classmethod
+    def display_name(cls) -> str:
+        return "config"
 
     def __init__(
         self,
@@ -49,7 +55,7 @@ class config(FunctionModifier):  # noqa: N801 - Hamilton's public name
     def validate(self, fn: Callable[..., Any]) -> None:
         if not self.config_used:
             raise errors.InvalidDecoratorError(
-                f"{describe_function(fn)}: @config.{self.description or 'when'} needs at least "
+                f"{describe_function(fn)}: @config.{self.description or 'when()'} needs at least "
                 "one key=value condition, e.g. @config.when(region='US')."
             )
 
@@ -116,3 +122,80 @@ def _groups(pairs: Mapping[str, Collection[Any]]) -> dict[str, list[Any]]:
 
 def _describe(pairs: Mapping[str, Any]) -> str:
     return ", ".join(f"{k}={v!r}" for k, v in pairs.items())
+
+
+POWER_USER_MODE = "hamilton.enable_power_user_mode"
+
+
+class ResolveAt(enum.Enum):
+    """When a ``@resolve`` decorator is decided (only once the config is known, for now)."""
+
+    CONFIG_AVAILABLE = "config_available"
+
+
+class resolve(FunctionModifier):  # noqa: N801 - Hamilton's public name
+    """Choose the decorator to apply from the config, at build time.
+
+    ``decorate_with``'s parameter names are config keys; it returns the decorator to apply.
+    Needs ``{"hamilton.enable_power_user_mode": True}`` in the config, as in Hamilton.
+    """
+
+    stage = Stage.RESOLVE
+
+    def __init__(
+        self,
+        *,
+        when: ResolveAt = ResolveAt.CONFIG_AVAILABLE,
+        decorate_with: Callable[..., FunctionModifier],
+    ) -> None:
+        if not isinstance(when, ResolveAt):
+            raise errors.InvalidDecoratorError(
+                f"@resolve(when=...) takes a ResolveAt value, got {when!r}."
+            )
+        if not callable(decorate_with):
+            raise errors.InvalidDecoratorError(
+                f"@resolve(decorate_with=...) takes a function returning a decorator, got "
+                f"{decorate_with!r}."
+            )
+        self.when = when
+        self.decorate_with = decorate_with
+        self.parameters = inspect.signature(decorate_with).parameters
+
+    def required_config(self) -> list[str]:
+        return [n for n, p in self.parameters.items() if p.default is p.empty]
+
+    def resolve(self, fn: Callable[..., Any], config_values: Mapping[str, Any]) -> Resolution:
+        where = describe_function(fn)
+        if not config_values.get(POWER_USER_MODE, False):
+            raise errors.InvalidDecoratorError(
+                f"{where} uses @resolve, which needs power-user mode: add "
+                f"{{{POWER_USER_MODE!r}: True}} to the config."
+            )
+        missing = [k for k in self.required_config() if k not in config_values]
+        if missing:
+            raise errors.InvalidDecoratorError(
+                f"{where}: @resolve needs config key(s) {', '.join(map(repr, missing))} "
+                "(the parameters of decorate_with). Add them to the config."
+            )
+        kwargs = {k: config_values[k] for k in self.parameters if k in config_values}
+        decorator = self.decorate_with(**kwargs)
+        if not isinstance(decorator, FunctionModifier):
+            raise errors.InvalidDecoratorError(
+                f"{where}: @resolve's decorate_with returned {decorator!r}, not a decorator "
+                "from hamilton_nb.function_modifiers."
+            )
+        return Resolution(True, added=[decorator])
+
+
+def resolve_from_config(*, decorate_with: Callable[..., FunctionModifier]) -> resolve:
+    """``@resolve(when=ResolveAt.CONFIG_AVAILABLE, decorate_with=...)`` in short."""
+    return resolve(when=ResolveAt.CONFIG_AVAILABLE, decorate_with=decorate_with)
+
+
+EXCLUDE_ATTR = "__hamilton_nb_exclude__"
+
+
+def hamilton_exclude(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Keep a public module-level function out of the graph (a helper, not a node)."""
+    setattr(fn, EXCLUDE_ATTR, True)
+    return fn

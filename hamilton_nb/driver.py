@@ -280,8 +280,7 @@ class Builder:
         return self
 
     def with_adapters(self, *adapters: api.LifecycleAdapter) -> Builder:
-        for adapter in adapters:
-            HookSet([adapter])  # validates now, so a misspelt hook fails at registration
+        HookSet([*self.adapters, *adapters])  # validates now: a misspelt hook fails here
         self.adapters.extend(adapters)
         return self
 

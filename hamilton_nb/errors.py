@@ -63,6 +63,10 @@ class UnknownNodeError(ExecutionError):
     """A requested output or queried node does not exist."""
 
 
+class NodeTypeError(HamiltonNBError, TypeError):
+    """A node received or returned a value that does not match its annotation (runtime check)."""
+
+
 class InputTypeError(ExecutionError):
     """An input value does not match the type its consumers declare."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import pickle
 import sys
 from typing import Any
 
@@ -129,7 +130,7 @@ class MultiProcessingExecutor(TaskExecutor):
                 f"a worker process died while running the items of {step.name!r} "
                 "(out of memory, or a crash in native code). Try MultiThreadingExecutor."
             ) from exc
-        except (TypeError, AttributeError) as exc:
+        except (TypeError, AttributeError, pickle.PicklingError) as exc:
             if "pickle" not in str(exc):
                 raise
             raise errors.ExecutionError(

@@ -119,26 +119,26 @@ def bind_node(
             f"function (parameters: {', '.join(node.input_types) or 'none'})."
         )
     inputs: dict[str, tuple[Any, DependencyType]] = {}
-    renames: dict[str, str] = {}  # upstream name -> parameter
+    renames: list[tuple[str, str]] = []  # (upstream name, parameter); one upstream may feed several
     fixed: dict[str, Any] = {}
     groups: dict[str, Callable[[dict[str, Any]], Any]] = {}
     for param, (param_type, dependency) in node.input_types.items():
         binding = bindings.get(param)
         if binding is None:
             inputs[param] = (param_type, dependency)
-            renames[param] = param
+            renames.append((param, param))
         elif isinstance(binding, LiteralDependency):
             fixed[param] = binding.value
         elif isinstance(binding, UpstreamDependency):
             inputs[binding.source] = (param_type, DependencyType.REQUIRED)
-            renames[binding.source] = param
+            renames.append((binding.source, param))
         else:
             groups[param] = _group_reader(binding, param_type, inputs)
     original = node.callable
     assert original is not None
 
     def bound(**kwargs: Any) -> Any:
-        call = {param: kwargs[up] for up, param in renames.items() if up in kwargs}
+        call = {param: kwargs[up] for up, param in renames if up in kwargs}
         call.update(fixed)
         for param, read in groups.items():
             call[param] = read(kwargs)

@@ -12,8 +12,26 @@ from hamilton_nb.lifecycle.api import (
     StaticValidator,
     TaskExecutionHook,
 )
+from hamilton_nb.lifecycle.default import (
+    FunctionInputOutputTypeChecker,
+    GracefulErrorAdapter,
+    NoEdgeAndInputTypeChecking,
+    PDBDebugger,
+    PrintLn,
+    ProgressBar,
+    SlowDownYouMoveTooFast,
+    accept_error_sentinels,
+)
 
 __all__ = [
+    "FunctionInputOutputTypeChecker",
+    "GracefulErrorAdapter",
+    "NoEdgeAndInputTypeChecking",
+    "PDBDebugger",
+    "PrintLn",
+    "ProgressBar",
+    "SlowDownYouMoveTooFast",
+    "accept_error_sentinels",
     "EdgeConnectionHook",
     "GraphAdapter",
     "GraphConstructionHook",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pprint
 import random
+import threading
 import time
 from collections.abc import Callable, Collection
 from typing import Any, ClassVar
@@ -20,8 +21,7 @@ NodeFilter = Callable[[str, dict[str, Any]], bool] | list[str] | str | None
 ACCEPTS_SENTINELS_ATTR = "__hamilton_nb_accepts_error_sentinels__"
 
 
-class NodeTypeError(errors.HamiltonNBError, TypeError):
-    """A node received or returned a value that does not match its annotation."""
+NodeTypeError = errors.NodeTypeError
 
 
 def _matcher(node_filter: NodeFilter) -> Callable[[str, dict[str, Any]], bool]:
@@ -202,7 +202,9 @@ class PDBDebugger(api.NodeExecutionHook, api.NodeExecutionMethod):
 class ProgressBar(api.GraphExecutionHook, api.NodeExecutionHook):
     """A tqdm progress bar over the nodes of each ``execute`` (``tqdm.auto``: widget in Jupyter).
 
-    Extra keyword arguments go to ``tqdm``. The bar is closed when the run ends, even on failure.
+    The total starts at the number of nodes to compute and grows as the nodes of a
+    ``Parallelizable`` block run once per item. Extra keyword arguments go to ``tqdm``. The bar
+    is closed when the run ends, even on failure.
     """
 
     def __init__(
@@ -212,6 +214,8 @@ class ProgressBar(api.GraphExecutionHook, api.NodeExecutionHook):
         self.max_node_name_width = max_node_name_width
         self.tqdm_kwargs = tqdm_kwargs
         self._bar: Any = None
+        self._started: set[str] = set()
+        self._lock = threading.Lock()  # parallel items may run on several threads
 
     def _label(self, node_name: str) -> str:
         width = self.max_node_name_width
@@ -227,20 +231,28 @@ class ProgressBar(api.GraphExecutionHook, api.NodeExecutionHook):
 
         options = {"desc": self.desc, "unit": "node", **self.tqdm_kwargs}
         self._bar = tqdm(total=len(execution_path), **options)
+        self._started = set()
 
     def run_before_node_execution(self, *, node_name: str, **future_kwargs: Any) -> None:
-        """Show the node being computed."""
-        if self._bar is not None:
+        """Show the node being computed (a node running again, for another item, adds a step)."""
+        with self._lock:
+            if self._bar is None:
+                return
+            if node_name in self._started:
+                self._bar.total += 1
+            self._started.add(node_name)
             self._bar.set_description_str(f"{self.desc} -> {self._label(node_name)}")
 
     def run_after_node_execution(self, **future_kwargs: Any) -> None:
         """Advance the bar by one node."""
-        if self._bar is not None:
-            self._bar.update(1)
+        with self._lock:
+            if self._bar is not None:
+                self._bar.update(1)
 
     def run_after_graph_execution(self, *, success: bool, **future_kwargs: Any) -> None:
         """Show how the run ended and close the bar."""
-        bar, self._bar = self._bar, None
+        with self._lock:
+            bar, self._bar = self._bar, None
         if bar is None:
             return
         bar.set_description_str(f"{self.desc} -> {'done' if success else 'failed'}")

@@ -72,6 +72,11 @@ def _check_parameters(adapter: Any, hook_name: str) -> frozenset[str] | None:
             takes_all = True
         elif param.kind is param.VAR_POSITIONAL:
             continue
+        elif param.kind is param.POSITIONAL_ONLY:
+            raise errors.AdapterError(
+                f"{type(adapter).__name__}.{hook_name}: parameter {param.name!r} is "
+                "positional-only, but hooks are called with keyword arguments; remove the '/'."
+            )
         elif param.name not in allowed:
             raise errors.AdapterError(
                 f"{type(adapter).__name__}.{hook_name} declares parameter {param.name!r}, which "
@@ -118,6 +123,15 @@ class HookSet:
         self.legacy_execute: Callable[[Any, dict[str, Any]], Any] | None = None
         for adapter in self.adapters:
             self._register(adapter)
+        runners = [type(m.__self__).__name__ for m, _ in self.impls["run_to_execute_node"]]
+        if self.legacy_execute is not None:
+            runners.append(type(self.legacy_execute.__self__).__name__)
+        if len(runners) > 1:
+            raise errors.AdapterError(
+                f"only one adapter may run nodes, got {len(runners)}: {', '.join(runners)} "
+                "(each replaces how a node's function is called, via run_to_execute_node or "
+                "execute_node). Keep one of them."
+            )
         self.node_hooks = bool(
             self.impls["run_before_node_execution"]
             or self.impls["run_after_node_execution"]

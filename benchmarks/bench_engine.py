@@ -21,6 +21,7 @@ import argparse
 import contextlib
 import functools
 import gc
+import importlib.metadata
 import logging
 import os
 import platform
@@ -252,19 +253,34 @@ class Engine:
         return builder.build()
 
 
-def load_engines() -> tuple[Engine, Engine | None]:
+def load_ours() -> Engine:
     import hamilton_nb.ad_hoc_utils
     import hamilton_nb.driver
 
-    ours = Engine("hamilton_nb", hamilton_nb)
+    return Engine("hamilton_nb", hamilton_nb)
+
+
+def load_hamilton() -> Engine | None:
+    """apache-hamilton, or None when it is not installed.
+
+    Imported only after hamilton_nb was measured: its imports (pandas, numpy, ...) would
+    otherwise share the process while ours is timed.
+    """
+    logging.getLogger("hamilton").setLevel(logging.CRITICAL)  # its "join our slack" banner
+    warnings.filterwarnings("ignore", module="hamilton")
     try:
-        logging.getLogger("hamilton").setLevel(logging.CRITICAL)  # its "join our slack" banner
-        warnings.filterwarnings("ignore", module="hamilton")
         import hamilton.ad_hoc_utils
         import hamilton.driver
     except ImportError:
-        return ours, None
-    return ours, Engine("hamilton", hamilton)
+        return None
+    return Engine("hamilton", hamilton)
+
+
+def hamilton_version() -> str | None:
+    try:
+        return importlib.metadata.version("apache-hamilton")
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
 
 # -- 1. generated DAGs ---------------------------------------------------------------------
@@ -313,14 +329,16 @@ def bench_dag(
     return DagRow(size, engine.name, build_outcome, first, second, steady, plain)
 
 
-def section_dags(ours: Engine, hamilton: Engine | None, settings: Settings) -> list[DagRow]:
+def section_dags(
+    engine: Engine, settings: Settings, plains: dict[int, Outcome], cap: float | None
+) -> list[DagRow]:
+    """One row per DAG size; ``plains`` caches the plain-chain baseline per size."""
     rows = []
     for size in DAG_SIZES:
         module = module_from_definitions(dag_definitions(size), f"dag{size}")
-        plain = per_call(functools.partial(plain_chain(module, size), 1), settings)
-        rows.append(bench_dag(ours, module, size, plain, settings, None))
-        if hamilton is not None:
-            rows.append(bench_dag(hamilton, module, size, plain, settings, settings.hamilton_cap))
+        if size not in plains:
+            plains[size] = per_call(functools.partial(plain_chain(module, size), 1), settings)
+        rows.append(bench_dag(engine, module, size, plains[size], settings, cap))
         del module
         gc.collect()
     return rows
@@ -367,12 +385,10 @@ def bench_chain(
     return ChainRow(engine.name, size, built, first, second, steady)
 
 
-def section_chains(ours: Engine, hamilton: Engine | None, settings: Settings) -> list[ChainRow]:
-    rows = [bench_chain(ours, CHAIN_SIZE, settings, None, 1 if settings.quick else 3)]
-    gc.collect()
-    if hamilton is not None:
-        rows.append(bench_chain(hamilton, HAMILTON_CHAIN_SIZE, settings, settings.hamilton_cap, 1))
-    return rows
+def section_chains(engine: Engine, settings: Settings, cap: float | None) -> list[ChainRow]:
+    if engine.name == "hamilton_nb":
+        return [bench_chain(engine, CHAIN_SIZE, settings, cap, 1 if settings.quick else 3)]
+    return [bench_chain(engine, HAMILTON_CHAIN_SIZE, settings, cap, 1)]
 
 
 # -- 3. fan-out ----------------------------------------------------------------------------
@@ -412,11 +428,29 @@ def bench_fan(
     return rows
 
 
-def section_fan(ours: Engine, hamilton: Engine | None, settings: Settings) -> list[FanRow]:
-    rows = bench_fan(ours, FAN_SIZES, settings, None)
-    if hamilton is not None:
-        rows += bench_fan(hamilton, HAMILTON_FAN_SIZES, settings, settings.hamilton_cap)
-    return rows
+@dataclass
+class Results:
+    dags: list[DagRow] = field(default_factory=list)
+    chains: list[ChainRow] = field(default_factory=list)
+    fans: list[FanRow] = field(default_factory=list)
+
+
+def measure(engine: Engine, settings: Settings, plains: dict[int, Outcome]) -> Results:
+    """Sections 1-3 for one engine (Hamilton's runs are capped in wall time)."""
+    cap = None if engine.name == "hamilton_nb" else settings.hamilton_cap
+    sizes = FAN_SIZES if engine.name == "hamilton_nb" else HAMILTON_FAN_SIZES
+    progress(f"{engine.name}: generated DAGs")
+    dags = section_dags(engine, settings, plains, cap)
+    progress(f"{engine.name}: deep chain")
+    chains = section_chains(engine, settings, cap)
+    gc.collect()
+    progress(f"{engine.name}: fan-out")
+    fans = bench_fan(engine, sizes, settings, cap)
+    return Results(dags, chains, fans)
+
+
+def progress(message: str) -> None:
+    print(f"  measuring {message} ...", file=sys.stderr, flush=True)
 
 
 # -- 4. import time ------------------------------------------------------------------------
@@ -473,15 +507,18 @@ def import_environments(cache_dir: str) -> list[tuple[str, dict[str, str]]]:
     return [(label, as_is), ("cached .pyc", cached)]
 
 
-def section_import(hamilton: Engine | None, settings: Settings) -> list[ImportRow]:
+def section_import(with_hamilton: bool, settings: Settings) -> list[ImportRow]:
     runs = settings.import_runs
-    modules = ["hamilton_nb", "hamilton_nb.driver"] + (["hamilton.driver"] if hamilton else [])
+    modules = ["hamilton_nb", "hamilton_nb.driver"] + (["hamilton.driver"] if with_hamilton else [])
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-pycache-") as cache_dir:
         for label, env in import_environments(cache_dir):
             for module in modules:
-                _run_python(env, "-c", f"import {module}")  # warm-up (and fill the cache)
-                module_runs = 3 if module.startswith("hamilton.") else runs
+                if "PYTHONPYCACHEPREFIX" in env:
+                    _run_python(env, "-c", f"import {module}")  # fills the bytecode cache
+                module_runs = runs
+                if module.startswith("hamilton."):  # slow to import: a reference only
+                    module_runs = 1 if settings.quick else 3
                 cumulative = import_cumulative_us(module, module_runs, env) / 1e3
                 wall = import_wall_ms(module, runs, env) if module == "hamilton_nb" else None
                 rows.append(ImportRow(module, label, cumulative, wall))
@@ -657,20 +694,27 @@ def report_targets(
     return table(["target", "measured", "status"], lines)
 
 
-def header(settings: Settings, hamilton: Engine | None) -> str:
+def header(settings: Settings) -> str:
     import hamilton_nb
 
-    hamilton_version = "not installed"
-    if hamilton is not None:
-        from hamilton import version
-
-        hamilton_version = ".".join(map(str, version.VERSION))
     return (
-        f"hamilton_nb {hamilton_nb.__version__} vs apache-hamilton {hamilton_version}; "
-        f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores; "
+        f"hamilton_nb {hamilton_nb.__version__} vs apache-hamilton "
+        f"{hamilton_version() or 'not installed'}; Python {platform.python_version()} on "
+        f"{platform.machine()}, {os.cpu_count()} cores; "
         f"{'--quick' if settings.quick else 'full run'}; recursion limit "
-        f"{sys.getrecursionlimit()}"
+        f"{sys.getrecursionlimit()}; {load_average()}"
     )
+
+
+def load_average() -> str:
+    """The 1-minute load average: other processes on the machine skew every figure."""
+    if not hasattr(os, "getloadavg"):
+        return "load average unknown"
+    return f"load average {os.getloadavg()[0]:.2f}"
+
+
+def engine_order(row: Any) -> tuple[int, bool]:
+    return (getattr(row, "size", 0) or getattr(row, "items", 0), row.engine != "hamilton_nb")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -679,33 +723,30 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = settings_for(args.quick)
     started = time.perf_counter()
-    ours, hamilton = load_engines()
-    print(header(settings, hamilton), flush=True)
+    print(header(settings), flush=True)
 
-    print("\n1. Generated DAGs: node i sums nodes i-1, i-2, i-3; execute after warm-up", flush=True)
-    dags = section_dags(ours, hamilton, settings)
-    print(report_dags(dags), flush=True)
+    plains: dict[int, Outcome] = {}
+    ours = measure(load_ours(), settings, plains)
+    hamilton = load_hamilton()
+    theirs = measure(hamilton, settings, plains) if hamilton is not None else Results()
+    progress("import times")
+    imports = section_import(hamilton is not None, settings)
 
+    dags = sorted(ours.dags + theirs.dags, key=engine_order)
+    fans = ours.fans + theirs.fans
+    print("\n1. Generated DAGs: node i sums nodes i-1, i-2, i-3; execute after warm-up")
+    print(report_dags(dags))
     print(
-        f"\n2. Deep chains: node i depends on node i-1 (recursion limit {sys.getrecursionlimit()})",
-        flush=True,
+        f"\n2. Deep chains: node i depends on node i-1 (recursion limit {sys.getrecursionlimit()})"
     )
-    chains = section_chains(ours, hamilton, settings)
-    print(report_chains(chains), flush=True)
-
-    print(
-        "\n3. Parallelizable fan-out, sequential executor: items -> sq -> Collect total", flush=True
-    )
-    fans = section_fan(ours, hamilton, settings)
-    print(report_fan(fans), flush=True)
-
-    print("\n4. Cold import (median of subprocess runs)", flush=True)
-    imports = section_import(hamilton, settings)
-    print(report_import(imports), flush=True)
-
+    print(report_chains(ours.chains + theirs.chains))
+    print("\n3. Parallelizable fan-out, sequential executor: items -> sq -> Collect total")
+    print(report_fan(fans))
+    print("\n4. Cold import (median of subprocess runs)")
+    print(report_import(imports))
     print("\nTargets (hamilton_nb)")
-    print(report_targets(dags, chains, fans, imports))
-    print(f"\ntotal benchmark time {time.perf_counter() - started:.1f} s")
+    print(report_targets(dags, ours.chains, fans, imports))
+    print(f"\ntotal benchmark time {time.perf_counter() - started:.1f} s; {load_average()}")
     return 0
 
 

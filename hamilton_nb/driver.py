@@ -41,6 +41,7 @@ class Driver:
         _executor: TaskExecutor | None = None,
         _dynamic_execution: bool = False,
         _default_result_builder: api.ResultBuilder | None = None,
+        _materializers: Sequence[Any] = (),
     ) -> None:
         adapters = list(adapter) if isinstance(adapter, (list, tuple)) else [adapter] if adapter else []
         self.modules = list(modules)
@@ -54,6 +55,13 @@ class Driver:
             allow_module_overrides=allow_module_overrides,
             edge_check=self.hooks.edge_check,
         )
+        self.materializers = list(_materializers)
+        if self.materializers:
+            from hamilton_nb.io import materialization
+
+            self.graph = materialization.extend_graph(
+                self.graph, self.materializers, self.hooks.edge_check
+            )
         if self.graph.block_paths and not _dynamic_execution:
             blocks = sorted({p[0] for p in self.graph.block_paths.values() if p})
             raise errors.ParallelizableError(
@@ -209,6 +217,38 @@ class Driver:
         """Same as ``validate_execution`` (Hamilton's older name)."""
         self._prepare(final_vars, inputs, overrides)
 
+    def materialize(
+        self,
+        *materializers: Any,
+        additional_vars: Sequence[FinalVar] | None = None,
+        inputs: Mapping[str, Any] | None = None,
+        overrides: Mapping[str, Any] | None = None,
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Run ``to.<kind>``/``from_.<kind>`` materializers and ``additional_vars`` in one
+        execution; return ``(metadata by saver id, {var: value})``. Without materializers,
+        those given to ``Builder.with_materializers`` run."""
+        from hamilton_nb.io import materialization
+
+        return materialization.materialize(
+            self, *materializers, additional_vars=additional_vars, inputs=inputs,
+            overrides=overrides,
+        )
+
+    def validate_materialization(
+        self,
+        *materializers: Any,
+        additional_vars: Sequence[FinalVar] | None = None,
+        inputs: Mapping[str, Any] | None = None,
+        overrides: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Raise the error ``materialize`` would raise before running anything; else None."""
+        from hamilton_nb.io import materialization
+
+        materialization.validate_materialization(
+            self, *materializers, additional_vars=additional_vars, inputs=inputs,
+            overrides=overrides,
+        )
+
     # -- queries --------------------------------------------------------------------------
 
     def list_available_variables(
@@ -269,6 +309,7 @@ class Builder:
         self._dynamic = False
         self._local_executor: TaskExecutor | None = None
         self._remote_executor: TaskExecutor | None = None
+        self.materializers: list[Any] = []
 
     def with_modules(self, *modules: ModuleType) -> Builder:
         self.modules.extend(modules)
@@ -336,7 +377,16 @@ class Builder:
         other._dynamic = self._dynamic
         other._local_executor = self._local_executor
         other._remote_executor = self._remote_executor
+        other.materializers = list(self.materializers)
         return other
+
+    def with_materializers(self, *materializers: Any) -> Builder:
+        """Add ``to.<kind>``/``from_.<kind>`` nodes to the graph; run the savers with
+        ``dr.materialize()`` (or request their ids with ``execute``)."""
+        from hamilton_nb.io import materialization
+
+        self.materializers.extend(materialization.check_materializers(materializers))
+        return self
 
     def build(self) -> Driver:
         """Build the driver; raises a ``GraphBuildError`` subclass when the dataflow is invalid."""
@@ -348,4 +398,5 @@ class Builder:
             _executor=self._remote_executor,
             _dynamic_execution=self._dynamic,
             _default_result_builder=base.DictResult(),
+            _materializers=list(self.materializers),
         )

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from hamilton_nb import ad_hoc_utils, driver, errors
+from hamilton_nb import ad_hoc_utils, base, driver, errors
 from hamilton_nb.execution import record
 from hamilton_nb.function_modifiers.base import FunctionModifier, Stage
 from hamilton_nb.node import Node
@@ -101,6 +101,33 @@ def test_builder_returns_dict_and_legacy_driver_returns_dataframe(arithmetic: Mo
     assert legacy.to_dict("records") == [{"total": 14, "doubled": 2}]
 
 
+def test_result_builders_choose_the_result_type(arithmetic: ModuleType) -> None:
+    inputs = {"x": 1}
+    legacy_dict = driver.Driver(
+        {}, arithmetic, adapter=base.SimplePythonGraphAdapter(base.DictResult())
+    )
+    assert legacy_dict.execute(["doubled"], inputs=inputs) == {"doubled": 2}
+    frame = (
+        driver.Builder()
+        .with_modules(arithmetic)
+        .with_adapters(base.PandasDataFrameResult())
+        .build()
+        .execute(["doubled"], inputs=inputs)
+    )
+    assert isinstance(frame, pd.DataFrame) and frame["doubled"].tolist() == [2]
+    # raw_execute never builds a result
+    assert driver.Driver({}, arithmetic).raw_execute(["doubled"], inputs=inputs) == {"doubled": 2}
+
+
+def test_builder_changes_after_build_do_not_affect_the_driver(arithmetic: ModuleType) -> None:
+    builder = driver.Builder().with_modules(arithmetic).with_config({"x": 1})
+    dr = builder.build()
+    builder.with_config({"x": 2}).with_modules(make_module("def late() -> int:\n    return 0\n"))
+    assert dr.config == {"x": 1}
+    assert dr.execute(["doubled"]) == {"doubled": 2}
+    assert "late" not in {v.name for v in dr.list_available_variables()}
+
+
 def test_legacy_driver_takes_several_modules_and_config() -> None:
     first = make_module("def a(k: int) -> int:\n    return k\n")
     second = make_module("def b(a: int) -> int:\n    return a + 1\n")
@@ -184,8 +211,11 @@ def test_input_named_like_a_function_node_acts_as_override() -> None:
     for _ in range(3):
         assert dr.execute(["top"], inputs={"expensive": 4}) == {"top": 10}
     assert dr.last_run is not None
-    assert "expensive" in dr.last_run.statuses
-    assert dr.last_run.statuses["middle"] == record.COMPUTED
+    assert dr.last_run.statuses == {
+        "expensive": record.OVERRIDDEN,
+        "middle": record.COMPUTED,
+        "top": record.COMPUTED,
+    }
 
 
 def test_config_values_feed_external_inputs(arithmetic: ModuleType) -> None:
@@ -258,6 +288,44 @@ def test_final_vars_as_hamilton_nodes(arithmetic: ModuleType) -> None:
     dr = build(arithmetic)
     by_name = {n.name: n for n in dr.list_available_variables()}
     assert dr.execute([by_name["doubled"]], inputs={"x": 2}) == {"doubled": 4}
+
+
+SIGNATURES = """
+def a(x: int) -> int:
+    return x
+
+def keyword_only(*, a: int, k: int = 2) -> int:
+    return a * k
+
+def with_star_args(a: int, *args: int, b: int = 0, **kwargs: int) -> int:
+    return a + b + len(args) + len(kwargs)
+
+def gap_in_defaults(a: int, skipped: int = 1, last: int = 0) -> int:
+    return a * 100 + skipped * 10 + last
+"""
+
+
+@pytest.mark.parametrize(
+    ("inputs", "expected"),
+    [
+        ({"x": 1}, {"keyword_only": 2, "with_star_args": 1, "gap_in_defaults": 110}),
+        (
+            {"x": 1, "k": 5, "last": 3, "b": 4},
+            {"keyword_only": 5, "with_star_args": 5, "gap_in_defaults": 113},
+        ),
+        ({"x": 2, "skipped": 0}, {"keyword_only": 4, "with_star_args": 2, "gap_in_defaults": 200}),
+    ],
+)
+def test_parameter_kinds(inputs: dict[str, int], expected: dict[str, int]) -> None:
+    dr = build(make_module(SIGNATURES))
+    for _ in range(3):
+        assert dr.execute(list(expected), inputs=inputs) == expected
+
+
+def test_positional_only_parameters_are_rejected() -> None:
+    module = make_module("def f(a: int, /) -> int:\n    return a\n")
+    with pytest.raises(errors.GraphBuildError, match=r"'f'.*'a' is positional-only.*remove"):
+        build(module)
 
 
 # -- list_available_variables ----------------------------------------------------------------

@@ -161,9 +161,7 @@ def test_external_inputs_with_different_declared_types_are_not_edge_errors() -> 
 
 def _rotations(cycle: list[str]) -> set[str]:
     ring = cycle[:-1]
-    return {
-        " -> ".join(ring[i:] + ring[:i] + [ring[i]]) for i in range(len(ring))
-    }
+    return {" -> ".join(ring[i:] + ring[:i] + [ring[i]]) for i in range(len(ring))}
 
 
 @pytest.mark.parametrize(
@@ -214,13 +212,18 @@ def test_allow_module_overrides_makes_the_later_module_win(
 ) -> None:
     modules = [
         make_module("def shared() -> int:\n    return 1\n\ndef only_one() -> int:\n    return 1\n"),
-        make_module("def shared() -> int:\n    return 2\n\ndef user(shared: int) -> int:\n    return shared\n"),
+        make_module(
+            "def shared() -> int:\n    return 2\n\n"
+            "def user(shared: int) -> int:\n    return shared\n"
+        ),
     ]
     ordered = [modules[i] for i in order]
     dr = driver.Builder().with_modules(*ordered).allow_module_overrides().build()
     for _ in range(3):
         assert dr.execute(["shared", "user", "only_one"]) == {
-            "shared": winner, "user": winner, "only_one": 1,
+            "shared": winner,
+            "user": winner,
+            "only_one": 1,
         }
     (shared,) = [v for v in dr.list_available_variables() if v.name == "shared"]
     assert shared.originating_functions == (ordered[1].shared,)
@@ -432,11 +435,13 @@ def _frames(exc: BaseException) -> list[str]:
     return [frame.name for frame in traceback.extract_tb(exc.__traceback__)]
 
 
-@pytest.mark.parametrize("executor", [None, executors.MultiThreadingExecutor(2)], ids=["sync", "threads"])
+@pytest.mark.parametrize(
+    "executor", [None, executors.MultiThreadingExecutor(2)], ids=["sync", "threads"]
+)
 def test_user_exception_propagates_unchanged_with_a_note(executor: Any) -> None:
     module = make_module(FAILING)
-    builder = driver.Builder().with_modules(module).enable_dynamic_execution(
-        allow_experimental_mode=True
+    builder = (
+        driver.Builder().with_modules(module).enable_dynamic_execution(allow_experimental_mode=True)
     )
     if executor is not None:
         builder = builder.with_remote_executor(executor)
@@ -464,6 +469,54 @@ def test_user_exception_propagates_unchanged_with_a_note(executor: Any) -> None:
         # the driver stays usable
         assert dr.execute(["after"], inputs={"x": 0}) == {"after": 1}
         assert dr.execute(["gathered"], inputs={"x": 0, "n": 2}) == {"gathered": [1, 2]}
+
+
+BLOCK_FAILURES = """
+def lazy(n: int) -> Parallelizable[int]:
+    for i in range(n):
+        if i == 2:
+            raise ValueError("generator broke")
+        yield i
+
+def eager(n: int) -> Parallelizable[int]:
+    raise KeyError("eager broke")
+
+def from_lazy(lazy: int) -> int:
+    return lazy
+
+def from_eager(eager: int) -> int:
+    return eager
+
+def lazy_gathered(from_lazy: Collect[int]) -> int:
+    return sum(from_lazy)
+
+def eager_gathered(from_eager: Collect[int]) -> int:
+    return sum(from_eager)
+
+def failing_collect(from_lazy: Collect[int]) -> int:
+    raise RuntimeError("collect broke")
+"""
+
+
+@pytest.mark.parametrize(
+    ("output", "n", "error", "node"),
+    [
+        ("lazy_gathered", 4, ValueError, "lazy"),  # the generator fails while being consumed
+        ("eager_gathered", 1, KeyError, "eager"),
+        ("failing_collect", 1, RuntimeError, "failing_collect"),
+    ],
+)
+def test_errors_in_parallelizable_and_collect_nodes_name_the_node(
+    output: str, n: int, error: type[Exception], node: str
+) -> None:
+    dr = build(make_module(BLOCK_FAILURES), dynamic=True)
+    for _ in range(3):
+        with pytest.raises(error) as info:
+            dr.execute([output], inputs={"n": n})
+        notes = getattr(info.value, "__notes__", [])
+        assert len(notes) == 1 and f"node {node!r}" in notes[0], notes
+        assert dr.last_run is not None and dr.last_run.failed_node == node
+        assert dr.last_run.statuses[node] == "failed"
 
 
 def _process_driver(module: ModuleType) -> driver.Driver:

@@ -7,6 +7,9 @@ Where our rules are deliberately more lenient than Hamilton's ``htypes.types_mat
 supertype), the case says so: DESIGN.md §3 asks for these rules.
 """
 
+# The typing spellings (Optional, Union, List) are the subject under test, not style slips.
+# ruff: noqa: UP006, UP007, UP035, UP045
+
 from __future__ import annotations
 
 import collections.abc
@@ -161,7 +164,9 @@ def test_value_matches(value: Any, annotation: Any, expected: bool) -> None:
     ],
     ids=repr,
 )
-def test_parallel_markers(annotation: Any, parallelizable: bool, collect: bool, element: Any) -> None:
+def test_parallel_markers(
+    annotation: Any, parallelizable: bool, collect: bool, element: Any
+) -> None:
     assert htypes.is_parallelizable(annotation) is parallelizable
     assert htypes.is_collect(annotation) is collect
     assert htypes.element_type(annotation) == element

@@ -65,15 +65,20 @@ def normalized(spec: FunctionSpec) -> FunctionSpec:
 
 
 @st.composite
-def function_specs(draw: st.DrawFn, prefix: str, count: int, sources: list[str]) -> list[FunctionSpec]:
+def function_specs(
+    draw: st.DrawFn, prefix: str, count: int, sources: list[str]
+) -> list[FunctionSpec]:
     specs: list[FunctionSpec] = []
     for i in range(count):
         earlier = [s.name for s in specs] + sources
         candidates = earlier + list(EXTERNALS)
         names = draw(st.lists(st.sampled_from(candidates), max_size=4, unique=True))
         params = tuple(
-            Param(name, draw(st.booleans()) if draw(st.integers(0, 2)) == 0 else False,
-                  draw(st.integers(-5, 5)))
+            Param(
+                name,
+                draw(st.booleans()) if draw(st.integers(0, 2)) == 0 else False,
+                draw(st.integers(-5, 5)),
+            )
             for name in names
         )
         specs.append(normalized(FunctionSpec(f"{prefix}{i}", params, draw(st.integers(0, 99)))))
@@ -187,10 +192,8 @@ def test_definition_order_does_not_change_the_graph(
     specs, order, requests = dag
     shuffled = list(order)
     rng.shuffle(shuffled)
-    drivers = [
-        driver.Builder().with_modules(ad_hoc_utils.module_from_source(module_source(specs, o))).build()
-        for o in (order, shuffled)
-    ]
+    modules = [ad_hoc_utils.module_from_source(module_source(specs, o)) for o in (order, shuffled)]
+    drivers = [driver.Builder().with_modules(module).build() for module in modules]
 
     def shape(dr: driver.Driver) -> tuple[Any, ...]:
         nodes = {
@@ -205,8 +208,11 @@ def test_definition_order_does_not_change_the_graph(
         outcomes = []
         for dr in drivers:
             try:
-                outcomes.append(dr.execute(request.final_vars, inputs=request.inputs,
-                                           overrides=request.overrides))
+                outcomes.append(
+                    dr.execute(
+                        request.final_vars, inputs=request.inputs, overrides=request.overrides
+                    )
+                )
             except errors.MissingInputError as exc:
                 outcomes.append(type(exc))
         assert outcomes[0] == outcomes[1]
@@ -233,41 +239,51 @@ class BlockDag:
 def block_dags(draw: st.DrawFn) -> BlockDag:
     pre = draw(function_specs("pre", draw(st.integers(0, 4)), []))
     # pre nodes use only required externals here, so every example can run
-    pre = [
-        FunctionSpec(s.name, tuple(Param(p.name, False) for p in s.params), s.salt) for s in pre
-    ]
+    pre = [FunctionSpec(s.name, tuple(Param(p.name, False) for p in s.params), s.salt) for s in pre]
     pre_names = [s.name for s in pre]
-    items_params = tuple(draw(st.lists(st.sampled_from(pre_names), unique=True)) if pre_names else [])
+    items_params: tuple[str, ...] = ()
+    if pre_names:
+        items_params = tuple(draw(st.lists(st.sampled_from(pre_names), unique=True)))
     item_count = draw(st.integers(0, 5))
     body: list[FunctionSpec] = []
     for i in range(draw(st.integers(1, 4))):
         sources = ["items"] + [b.name for b in body]
         extra = draw(st.lists(st.sampled_from(sources + pre_names), max_size=3, unique=True))
         names = list(dict.fromkeys([draw(st.sampled_from(sources))] + extra))
-        body.append(FunctionSpec(f"body{i}", tuple(Param(n, False) for n in names),
-                                 draw(st.integers(0, 99))))
+        body.append(
+            FunctionSpec(
+                f"body{i}", tuple(Param(n, False) for n in names), draw(st.integers(0, 99))
+            )
+        )
     collects = []
     for i in range(draw(st.integers(1, 3))):
         target = draw(st.sampled_from([b.name for b in body]))
-        outside = tuple(draw(st.lists(st.sampled_from(pre_names), max_size=2, unique=True))
-                        if pre_names else [])
+        outside = tuple(
+            draw(st.lists(st.sampled_from(pre_names), max_size=2, unique=True)) if pre_names else []
+        )
         collects.append((f"collect{i}", target, outside))
     post: list[FunctionSpec] = []
     for i in range(draw(st.integers(0, 3))):
         sources = [c[0] for c in collects] + pre_names + [p.name for p in post]
         names = draw(st.lists(st.sampled_from(sources), min_size=1, max_size=3, unique=True))
-        post.append(FunctionSpec(f"post{i}", tuple(Param(n, False) for n in names),
-                                 draw(st.integers(0, 99))))
+        post.append(
+            FunctionSpec(
+                f"post{i}", tuple(Param(n, False) for n in names), draw(st.integers(0, 99))
+            )
+        )
     total = len(pre) + 1 + len(body) + len(collects) + len(post)
     order = list(draw(st.permutations(range(total))))
     inputs = {name: draw(st.integers(-50, 50)) for name in EXTERNALS}
     outside = pre_names + [p.name for p in post]
-    overrides = {n: draw(st.integers(-50, 50))
-                 for n in draw(st.lists(st.sampled_from(outside), max_size=2, unique=True))} if outside else {}
+    overrides: dict[str, int] = {}
+    if outside:
+        for name in draw(st.lists(st.sampled_from(outside), max_size=2, unique=True)):
+            overrides[name] = draw(st.integers(-50, 50))
     requestable = outside + [c[0] for c in collects] + ["items"]
     final_vars = draw(st.lists(st.sampled_from(requestable), min_size=1, max_size=4, unique=True))
-    return BlockDag(pre, items_params, item_count, body, collects, post, order, inputs,
-                    overrides, final_vars)
+    return BlockDag(
+        pre, items_params, item_count, body, collects, post, order, inputs, overrides, final_vars
+    )
 
 
 def block_source(dag: BlockDag) -> str:

@@ -111,8 +111,10 @@ def _record(
     seconds: float,
     error: BaseException | None,
 ) -> rec.ExecutionRecord:
-    statuses = {
-        name: rec.OVERRIDDEN if name in overrides else rec.INPUT for name in plan.presets
+    statuses = {  # an input named like a function node overrides it
+        name: rec.INPUT if name in plan.external_checks and name not in overrides
+        else rec.OVERRIDDEN
+        for name in plan.presets
     }
     failed = getattr(error, "__hamilton_nb_node__", None) if error is not None else None
     status = rec.COMPUTED

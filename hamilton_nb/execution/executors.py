@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import os
 import pickle
 import sys
+import threading
 from typing import Any
 
 from hamilton_nb import errors
@@ -77,6 +79,16 @@ class MultiThreadingExecutor(TaskExecutor):
 
 
 _FORKED: tuple[BlockStep, list[Any], RunContext] | None = None
+_FORK_LOCK = threading.Lock()  # one block at a time may own _FORKED (threads share it)
+
+
+def _reset_fork_lock() -> None:
+    global _FORK_LOCK
+    _FORK_LOCK = threading.Lock()  # a worker may run a driver of its own
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_fork_lock)
 
 
 def _run_forked_chunk(start: int, items: list[Any]) -> list[tuple[Any, ...]]:
@@ -111,7 +123,8 @@ class MultiProcessingExecutor(TaskExecutor):
         chunks = [(i, items[i : i + size]) for i in range(0, len(items), size)]
         forking = sys.platform.startswith("linux")
         context = multiprocessing.get_context("fork" if forking else None)
-        _FORKED = (step, shared, inner_ctx)
+        _FORK_LOCK.acquire()
+        previous, _FORKED = _FORKED, (step, shared, inner_ctx)
         try:
             with concurrent.futures.ProcessPoolExecutor(self.max_tasks, mp_context=context) as pool:
                 if forking:
@@ -138,4 +151,5 @@ class MultiProcessingExecutor(TaskExecutor):
                 f"({exc}). Use MultiThreadingExecutor, or return picklable values."
             ) from exc
         finally:
-            _FORKED = None
+            _FORKED = previous  # restored: in a worker, the outer block still needs it
+            _FORK_LOCK.release()

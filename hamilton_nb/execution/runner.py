@@ -153,7 +153,12 @@ def run_block(step: BlockStep, v: list[Any], ctx: RunContext) -> None:
         _run_hooked(single, v, ctx) if ctx.hooks.node_hooks else _run_plain(single, v, ctx)
     items = v[step.items_slot]
     if not isinstance(items, list):
-        items = v[step.items_slot] = list(items)
+        try:  # a generator fails here, after its node returned: blame that node
+            items = v[step.items_slot] = list(items)
+        except BaseException as exc:
+            if step.expand is not None:
+                annotate(exc, step.expand, v)
+            raise
     if not step.collects:
         return
     shared = [v[outer] for outer, _ in step.imports]

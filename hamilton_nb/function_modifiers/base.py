@@ -114,11 +114,15 @@ def modifiers_of(fn: Callable[..., Any]) -> list[FunctionModifier]:
     return list(getattr(fn, MODIFIERS_ATTR, ()))
 
 
+NON_FINAL_TAG = "hamilton.non_final_node"  # Hamilton's tag on inner nodes (e.g. of a subdag)
+
+
 def sink_nodes(nodes: Iterable[Node]) -> list[Node]:
-    """The nodes no other node of the same group depends on (a function's 'final' nodes)."""
+    """The nodes no other node of the same group depends on (a function's 'final' nodes);
+    nodes tagged ``NON_FINAL_TAG`` (a subdag's inner nodes) are never final."""
     nodes = list(nodes)
     used = {dep for node in nodes for dep in node.input_types}
-    return [node for node in nodes if node.name not in used]
+    return [node for node in nodes if node.name not in used and not node.tags.get(NON_FINAL_TAG)]
 
 
 def _by_stage(modifiers: Iterable[FunctionModifier], fn: Callable[..., Any]) -> dict[Stage, list[Any]]:

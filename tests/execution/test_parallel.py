@@ -53,7 +53,8 @@ def dataflow_module(kind: str) -> ModuleType:
         return module
     if kind == "temporary":
         functions = [
-            fn for name, fn in vars(module).items()
+            fn
+            for name, fn in vars(module).items()
             if inspect.isfunction(fn) and fn.__module__ == module.__name__
         ]
         return ad_hoc_utils.create_temporary_module(*functions)
@@ -256,7 +257,7 @@ def test_unpicklable_results_across_processes_are_a_clear_error() -> None:
     )
     dr = build(module, "processes")
     for output in ["locks", "boxes"]:
-        with pytest.raises(errors.ExecutionError, match=r"'items' cannot be sent between processes"):
+        with pytest.raises(errors.ExecutionError, match=r"'items' cannot be sent between"):
             dr.execute([output], inputs={"n": 2})
     assert len(build(module, "threads").execute(["boxes"], inputs={"n": 2})["boxes"]) == 2
 
@@ -447,3 +448,70 @@ def test_hamilton_agrees_on_the_comparable_cases() -> None:
     for name, (_, _, _, expected) in HAMILTON_CASES.items():
         for label in ("sync", "threads"):
             assert hamilton[f"{name}/{label}"] == expected, (name, label)
+
+
+SCALED = """
+from hamilton_nb.htypes import Collect, Parallelizable
+
+def items(n: int) -> Parallelizable[int]:
+    return list(range(n))
+
+def each(items: int) -> int:
+    return items * {factor}
+
+def out(each: Collect[int]) -> list:
+    return list(each)
+"""
+
+
+def test_concurrent_executions_with_process_executors_keep_their_own_results() -> None:
+    """Two drivers executing from several threads at once must not see each other's blocks."""
+    drivers = {
+        factor: build(ad_hoc_utils.module_from_source(SCALED.format(factor=factor)), "processes")
+        for factor in (1, 1000)
+    }
+    wrong: list[Any] = []
+
+    def work(factor: int) -> None:
+        for _ in range(5):
+            got = drivers[factor].execute(["out"], inputs={"n": 6})["out"]
+            if got != [i * factor for i in range(6)]:
+                wrong.append((factor, got))
+
+    threads = [threading.Thread(target=work, args=(f,)) for f in (1, 1000, 1, 1000)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert wrong == []
+
+
+def test_a_worker_process_may_run_a_driver_of_its_own() -> None:
+    outer = textwrap.dedent(
+        f"""
+        from hamilton_nb import ad_hoc_utils, driver
+        from hamilton_nb.execution import executors
+        from hamilton_nb.htypes import Collect, Parallelizable
+
+        INNER = {SCALED.format(factor=10)!r}
+
+        def items(n: int) -> Parallelizable[int]:
+            return list(range(n))
+
+        def each(items: int) -> list:
+            dr = (
+                driver.Builder()
+                .with_modules(ad_hoc_utils.module_from_source(INNER))
+                .enable_dynamic_execution(allow_experimental_mode=True)
+                .with_remote_executor(executors.MultiProcessingExecutor(2))
+                .build()
+            )
+            return dr.execute(["out"], inputs={{"n": items}})["out"]
+
+        def out(each: Collect[list]) -> list:
+            return list(each)
+        """
+    )
+    dr = build(ad_hoc_utils.module_from_source(outer), "processes")
+    expected = [[10 * j for j in range(i)] for i in range(9)]
+    assert dr.execute(["out"], inputs={"n": 9}) == {"out": expected}

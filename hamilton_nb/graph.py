@@ -195,12 +195,10 @@ def _add_external_nodes(nodes: dict[str, Node], config: Mapping[str, Any]) -> No
             if param in nodes or param in externals:
                 continue
             input_type = htypes.element_type(param_type) if htypes.is_collect(param_type) else param_type
-            externals[param] = Node(
-                name=param,
-                type=input_type,
-                node_role=NodeType.EXTERNAL,
-                tags={"hamilton_nb.source": "config" if param in config else "input"},
-            )
+            externals[param] = Node(name=param, type=input_type, node_role=NodeType.EXTERNAL)
+    for key in config:  # every config value is a node too, as in Hamilton
+        if key not in nodes and key not in externals:
+            externals[key] = Node(name=key, type=Any, node_role=NodeType.EXTERNAL)
     nodes.update(externals)
 
 

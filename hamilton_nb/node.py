@@ -114,7 +114,7 @@ class Node:
             type=return_type,
             callable=fn,
             input_types=input_types,
-            tags=dict(tags or {}),
+            tags={"module": fn.__module__, **(tags or {})},
             documentation=inspect.cleandoc(fn.__doc__) if fn.__doc__ else "",
             node_role=role,
             originating_functions=(fn,),

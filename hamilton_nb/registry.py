@@ -11,7 +11,7 @@ from typing import Any
 from hamilton_nb.io import registry as _registry
 from hamilton_nb.io.registry import register_adapter
 
-__all__ = ["LOADER_REGISTRY", "SAVER_REGISTRY", "register_adapter"]
+__all__ = ["register_adapter"]  # and LOADER_REGISTRY / SAVER_REGISTRY, resolved on access
 
 
 def __getattr__(name: str) -> Any:

@@ -331,14 +331,6 @@ def test_optional_parameter_falls_back_to_its_default_when_config_excludes_the_p
     assert results == [{"price": 2.0}, {"price": 6.0}, {"price": 6.0}]  # as in Hamilton
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Hamilton compatibility gap: Hamilton turns every config key into a node, so it is "
-    "listed by list_available_variables() and can be requested as an output "
-    "(execute(['region']) -> {'region': 'US'}); hamilton_nb only creates external nodes for "
-    "parameters some function declares (graph._add_external_nodes), so this raises "
-    "UnknownNodeError",
-)
 def test_config_keys_are_nodes_as_in_hamilton() -> None:
     module = make_module("def price(rate: float = 3.0) -> float:\n    return rate * 2\n")
     dr = driver.Builder().with_modules(module).with_config({"region": "US"}).build()

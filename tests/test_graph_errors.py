@@ -554,14 +554,6 @@ def test_user_exception_from_a_worker_process_keeps_type_and_note() -> None:
         assert dr.last_run is not None and dr.last_run.failed_node == "per_item"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: an exception whose class lives in a module that is not importable by "
-    "name (module_from_source / create_temporary_module, i.e. notebook-made modules) raised in "
-    "a MultiProcessingExecutor worker cannot be pickled back; the user gets an ExecutionError "
-    "about 'items or results' that cannot be sent between processes, without the original "
-    "message or the failing node's name",
-)
 def test_unpicklable_user_exception_from_a_worker_process_is_still_reported() -> None:
     module = make_module(FAILING)
     dr = _process_driver(module)

@@ -13,6 +13,7 @@ import os
 import pickle
 import sys
 import threading
+import traceback
 from typing import Any
 
 from hamilton_nb import errors
@@ -91,16 +92,36 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_reset_fork_lock)
 
 
+def _run_chunk(
+    step: BlockStep, shared: list[Any], ctx: RunContext, start: int, items: list[Any]
+) -> list[tuple[Any, ...]]:
+    try:
+        return [run_task(step, shared, item, start + i, ctx) for i, item in enumerate(items)]
+    except Exception as exc:
+        raise _sendable(exc) from None
+
+
 def _run_forked_chunk(start: int, items: list[Any]) -> list[tuple[Any, ...]]:
     assert _FORKED is not None
     step, shared, ctx = _FORKED
-    return [run_task(step, shared, item, start + i, ctx) for i, item in enumerate(items)]
+    return _run_chunk(step, shared, ctx, start, items)
 
 
-def _run_pickled_chunk(
-    step: BlockStep, shared: list[Any], ctx: RunContext, start: int, items: list[Any]
-) -> list[tuple[Any, ...]]:
-    return [run_task(step, shared, item, start + i, ctx) for i, item in enumerate(items)]
+def _sendable(exc: Exception) -> Exception:
+    """``exc`` if it survives pickling back to the parent, else an ``ExecutionError`` with its
+    type, message, node and traceback as text (classes from notebook-made modules do not)."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        node = getattr(exc, "__hamilton_nb_node__", None)
+        where = f"node {node!r}" if node else "a node"
+        trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        return errors.ExecutionError(
+            f"{where} raised {type(exc).__qualname__}: {exc} in a worker process; its exception "
+            "class cannot be sent back between processes, so it is reported here as text "
+            "(MultiThreadingExecutor keeps the original exception).\n" + trace
+        )
 
 
 class MultiProcessingExecutor(TaskExecutor):
@@ -131,7 +152,7 @@ class MultiProcessingExecutor(TaskExecutor):
                     futures = [pool.submit(_run_forked_chunk, s, c) for s, c in chunks]
                 else:
                     futures = [
-                        pool.submit(_run_pickled_chunk, step, shared, inner_ctx, s, c)
+                        pool.submit(_run_chunk, step, shared, inner_ctx, s, c)
                         for s, c in chunks
                     ]
                 results: list[tuple[Any, ...]] = []

@@ -92,6 +92,16 @@ def compile_plan(
     needed, missing = _needed_nodes(graph, final_vars, provided)
     if missing:
         raise errors.MissingInputError(_missing_message(graph, missing))
+    per_item = sorted(n for n in provided & needed if graph.block_paths.get(n))
+    if per_item:
+        raise errors.ExecutionError(
+            "; ".join(
+                f"{n!r} is computed once per item of Parallelizable {graph.block_paths[n][-1]!r}"
+                for n in per_item
+            )
+            + ", so it cannot be given as an input or override. Override the Parallelizable "
+            "node (its items) or the node that collects the block instead."
+        )
     paths = {n: () if n in provided else graph.block_paths.get(n, ()) for n in needed}
     inside = [n for n in final_vars if paths[n]]
     if inside:

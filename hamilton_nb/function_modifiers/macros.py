@@ -11,7 +11,9 @@ Responsibilities:
   is left out of the graph.
 
 Default step names follow Hamilton: ``<namespace>.with_<function name without leading _>``,
-suffixed ``_1``, ``_2`` ... when a function repeats in one chain.
+suffixed ``_1``, ``_2`` ... when a function repeats in one chain (or the name is taken by
+another decorator's step). Piping an output twice (``pipe_output`` then ``mutate``) extends
+one chain, as in Hamilton.
 """
 
 from __future__ import annotations
@@ -374,9 +376,19 @@ def _chain(
                 name = f"{prefix}{auto}_{seen}"
         counts[auto] = seen + 1
         taken.add(name)
-        node = bind_node(base, {piped: source(upstream), **bindings}, name=name, where=where)
+        bound = bind_node(base, {piped: source(upstream), **bindings}, name=name, where=where)
         nodes.append(
-            node.copy_with(originating_functions=(fn,), namespace=(namespace,) if namespace else ())
+            Node(  # built directly: a second dataclasses.replace would double the cost
+                name=name,
+                type=bound.type,
+                callable=bound.callable,
+                input_types=bound.input_types,
+                tags=bound.tags,
+                documentation=bound.documentation,
+                node_role=bound.node_role,
+                originating_functions=(fn,),
+                namespace=(namespace,) if namespace else (),
+            )
         )
         upstream = name
     return nodes
@@ -543,6 +555,11 @@ class pipe_output(FunctionModifier):  # noqa: N801 - Hamilton's public name
     def validate(self, fn: Callable[..., Any]) -> None:
         where = f"{describe_function(fn)}: @{self.display_name()}"
         _check_steps(self.transforms, self.namespace, where)
+        for applicable in self.transforms:
+            if applicable.input is not None:
+                raise errors.InvalidDecoratorError(
+                    f"{where}: {applicable!r} uses .on_input(), which belongs to @pipe_input."
+                )
         if self.on_output is not None and any(a.target is not None for a in self.transforms):
             raise errors.InvalidDecoratorError(
                 f"{where}: set on_output= on the decorator or .on_output() on steps, not both."

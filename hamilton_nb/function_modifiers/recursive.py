@@ -82,7 +82,7 @@ class subdag(FunctionModifier):  # noqa: N801 - Hamilton's public name
 
     def create(self, fn: Callable[..., Any], name: str, config: Mapping[str, Any]) -> list[Node]:
         where = f"{describe_function(fn)}: @{self.display_name()}"
-        inner = inner_nodes(self.load_from, {**config, **self.config}, where)
+        inner = inner_nodes(self.load_from, {**config, **self.config}, where, fn)
         return build_subdag(
             fn,
             inner,
@@ -157,7 +157,7 @@ class parameterized_subdag(FunctionModifier):  # noqa: N801 - Hamilton's public 
             merged = {**config, **local_config}
             inner = next((nodes for cfg, nodes in built if cfg == merged), None)
             if inner is None:
-                inner = inner_nodes(self.load_from, merged, f"{where} ({key}=)")
+                inner = inner_nodes(self.load_from, merged, f"{where} ({key}=)", fn)
                 built.append((merged, inner))
             nodes.extend(
                 build_subdag(
@@ -251,7 +251,10 @@ def build_subdag(
 
 
 def inner_nodes(
-    load_from: Iterable[ModuleType | Callable[..., Any]], config: Mapping[str, Any], where: str
+    load_from: Iterable[ModuleType | Callable[..., Any]],
+    config: Mapping[str, Any],
+    where: str,
+    decorated: Callable[..., Any],
 ) -> dict[str, Node]:
     """The nodes of ``load_from`` under ``config``, by name (before namespacing)."""
     from hamilton_nb.graph import module_functions  # graph imports this package's base
@@ -261,6 +264,11 @@ def inner_nodes(
         functions.extend(module_functions(item) if isinstance(item, ModuleType) else [item])
     nodes: dict[str, Node] = {}
     for function in dict.fromkeys(functions):
+        if function is decorated:
+            raise errors.InvalidDecoratorError(
+                f"{where}: the subdag would contain the decorated function itself; move it "
+                "out of the modules it loads, or load the other functions one by one."
+            )
         try:
             created = resolve_nodes(function, config)
         except Excluded:

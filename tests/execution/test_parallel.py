@@ -159,19 +159,8 @@ def test_overriding_the_parallelizable_node_supplies_the_items() -> None:
     assert result == {"total": 61, "labels": ["0/5:25", "0/6:36"]}
 
 
-OVERRIDE_INSIDE_BLOCK_BUG = (
-    "overriding a node computed per item inside a block is not handled by "
-    "plan.compile_plan: the override is placed at the root (paths[name] = ()), so "
-    "_SegmentBuilder._block_step skips it when wiring the Collect and the collected slot stays "
-    "None -> internal TypeError \"'NoneType' object is not iterable\" in the Collect node. "
-    "When the override cuts the Parallelizable node out of the needed set (e.g. a block "
-    "p -> a -> b -> Collect with a overridden), the block step still calls p without its "
-    "inputs -> TypeError 'p() missing 1 required positional argument'. Expected: a clear "
-    "ExecutionError naming the node (or a defined per-item meaning)"
-)
 
 
-@pytest.mark.xfail(strict=True, reason=OVERRIDE_INSIDE_BLOCK_BUG)
 @pytest.mark.parametrize("overridden", ["squared", "labelled"])
 def test_overriding_a_node_inside_a_block_is_a_clear_error(overridden: str) -> None:
     dr = build(dataflow_module("file"))
@@ -179,7 +168,6 @@ def test_overriding_a_node_inside_a_block_is_a_clear_error(overridden: str) -> N
         dr.execute(["total", "labels"], inputs={"n": 2, "base": 0}, overrides={overridden: 1})
 
 
-@pytest.mark.xfail(strict=True, reason=OVERRIDE_INSIDE_BLOCK_BUG)
 def test_overriding_a_node_that_cuts_off_the_parallelizable_is_a_clear_error() -> None:
     module = ad_hoc_utils.module_from_source(
         textwrap.dedent(

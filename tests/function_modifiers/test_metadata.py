@@ -28,10 +28,22 @@ def build(*functions: Any, config_values: dict[str, Any] | None = None) -> drive
 
 
 def tags_of(dr: driver.Driver) -> dict[str, dict[str, Any]]:
+    """Tags set by decorators (the ``module`` tag every function node gets is checked apart)."""
     return {
-        n.name: {k: v for k, v in n.tags.items() if not k.startswith("hamilton_nb.")}
+        n.name: {k: v for k, v in n.tags.items() if k != "module"}
         for n in dr.list_available_variables()
     }
+
+
+def test_function_nodes_carry_their_module_tag_as_in_hamilton() -> None:
+    @tag(owner="me")
+    def a() -> int:
+        return 1
+
+    module = ad_hoc_utils.create_temporary_module(a)
+    dr = driver.Builder().with_modules(module).build()
+    (node,) = dr.list_available_variables()
+    assert node.tags == {"owner": "me", "module": module.__name__}
 
 
 def execute_twice(dr: driver.Driver, outputs: list[str], **inputs: Any) -> dict[str, Any]:

@@ -21,7 +21,10 @@ from hamilton_nb import ad_hoc_utils, driver, errors
 from hamilton_nb.function_modifiers import (
     config,
     parameterized_subdag,
+    pipe_input,
+    pipe_output,
     source,
+    step,
     subdag,
     tag,
     value,
@@ -101,8 +104,9 @@ def test_subdag_namespaces_its_nodes_and_binds_inputs_to_outer_nodes() -> None:
     assert graph.nodes["foo"].namespace == ()
     assert set(graph.nodes["foo.x"].input_types) == {"outer_x"}
     by_name = {n.name: n for n in dr.list_available_variables()}
-    assert by_name["foo.c"].tags == {"hamilton.non_final_node": True}
-    assert by_name["foo"].tags == {}
+    assert by_name["foo.c"].tags["hamilton.non_final_node"] is True
+    assert by_name["foo.x"].tags["hamilton.non_final_node"] is True
+    assert "hamilton.non_final_node" not in by_name["foo"].tags
     assert by_name["foo"].documentation == "Twice the subdag's c."
     origins = [f.__name__ for f in by_name["foo.a"].originating_functions or ()]
     assert origins == ["a", "foo"]  # as in Hamilton: the inner function, then the subdag's
@@ -294,6 +298,26 @@ def test_config_when_on_a_subdag_uses_the_stripped_name_as_namespace() -> None:
     assert run_twice(eu, ["bar"], z=100) == {"bar": 104}
 
 
+def _negate(x: int) -> int:
+    return -x
+
+
+def test_pipes_around_a_subdag_function() -> None:
+    inner = inner_module()
+
+    @pipe_output(step(_negate))
+    @pipe_input(step(_negate))
+    @subdag(inner, inputs={"x": value(1)})
+    def foo(c: int) -> int:
+        return c * 2
+
+    dr = build(foo)
+    assert list(dr.graph.nodes["foo.with_negate"].input_types) == ["foo.c"]
+    assert list(dr.graph.nodes["foo.raw"].input_types) == ["foo.with_negate"]
+    assert list(dr.graph.nodes["foo"].input_types) == ["foo.with_negate_1"]
+    assert run_twice(dr, ["foo"]) == {"foo": 44}
+
+
 # -- misuse ----------------------------------------------------------------------------------------
 
 
@@ -351,6 +375,29 @@ def test_subdag_bare_literal_binding_and_unknown_external_input_are_refused() ->
         return c
 
     assert_decorator_error([bar], "subdag", "external_inputs", "'missing'")
+
+
+def test_subdag_loading_the_function_it_decorates_is_refused() -> None:
+    def a(x: int) -> int:
+        return x
+
+    @subdag(a, inputs={"x": value(1)})
+    def foo(a: int) -> int:
+        return a
+
+    module = ad_hoc_utils.create_temporary_module(a, foo)
+
+    @subdag(module, inputs={"x": value(1)})
+    def bar(a: int) -> int:
+        return a
+
+    module.bar = bar
+    bar.__module__ = module.__name__
+    with pytest.raises(errors.InvalidDecoratorError, match="the decorated function itself") as info:
+        driver.Builder().with_modules(module).build()
+    assert "'test_subdag_loading_the_function_it_decorates_is_refused.<locals>.bar'" in str(
+        info.value
+    )
 
 
 def test_parameterized_subdag_misuse_is_refused() -> None:

@@ -15,6 +15,7 @@ _SUBMODULES = frozenset(
     {
         "ad_hoc_utils",
         "base",
+        "data_quality",
         "driver",
         "errors",
         "execution",
@@ -22,8 +23,10 @@ _SUBMODULES = frozenset(
         "graph",
         "graph_types",
         "htypes",
+        "io",
         "lifecycle",
         "node",
+        "registry",
     }
 )
 

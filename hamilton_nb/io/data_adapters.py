@@ -131,14 +131,16 @@ def match_rank(applicable: Collection[Any], requested: Any, *, loading: bool) ->
     """How well an adapter for ``applicable`` types fits a value annotated ``requested``.
 
     2: a specific type fits (subclass either way for loaders, the value's class a subclass of
-    the adapter's type for savers); 1: only a wildcard adapter (``Any``/``object``) fits;
-    0: the adapter does not apply. ``Optional``/unions match when one member does.
+    the adapter's type for savers), or ``requested`` is ``Any`` and the adapter takes any
+    value; 1: only through a wildcard (a wildcard adapter, or a loader for an ``Any``
+    parameter, which accepts whatever is loaded); 0: the adapter does not apply.
+    ``Optional``/unions match when one member does.
     """
     wildcard_adapter = any(t in _WILDCARDS for t in applicable)
     best = 0
     for member in _members(requested):
-        if member in _WILDCARDS or isinstance(member, typing.TypeVar):
-            best = max(best, 1 if wildcard_adapter else 0)
+        if is_wildcard(member):
+            best = max(best, 2 if wildcard_adapter else 1 if loading else 0)
             continue
         if wildcard_adapter:
             best = max(best, 1)
@@ -152,6 +154,11 @@ def match_rank(applicable: Collection[Any], requested: Any, *, loading: bool) ->
             if _subclass(wanted, offered) or (loading and _subclass(offered, wanted)):
                 return 2
     return best
+
+
+def is_wildcard(tp: Any) -> bool:
+    """``Any``, ``object`` or a TypeVar: an annotation any value fits."""
+    return tp in _WILDCARDS or isinstance(tp, typing.TypeVar)
 
 
 def _members(tp: Any) -> list[Any]:

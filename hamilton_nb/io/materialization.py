@@ -198,7 +198,9 @@ def _named(fn: Callable[..., Any], qualname: str, doc: str) -> Callable[..., Any
     return fn
 
 
-def _dependency_names(graph: FunctionGraph, dependencies: Iterable[Any], where: str) -> list[str]:
+def _dependency_names(
+    graph: FunctionGraph, dependencies: Iterable[Any], where: str
+) -> list[str]:
     names: list[str] = []
     for dependency in dependencies:
         if isinstance(dependency, str):
@@ -208,7 +210,8 @@ def _dependency_names(graph: FunctionGraph, dependencies: Iterable[Any], where: 
         elif callable(dependency):
             made = [
                 n.name for n in graph.nodes.values()
-                if n.originating_functions and dependency in n.originating_functions
+                if n.originating_functions
+                and any(_same_function(f, dependency) for f in n.originating_functions)
             ]
             own = [n for n in made if n == getattr(dependency, "__name__", None)]
             if not made:
@@ -222,6 +225,11 @@ def _dependency_names(graph: FunctionGraph, dependencies: Iterable[Any], where: 
                 f"{where}: dependencies are node names or functions, got {dependency!r}."
             )
     return names
+
+
+def _same_function(origin: Callable[..., Any], wanted: Any) -> bool:
+    """``origin`` is ``wanted`` or its copy made by ``ad_hoc_utils.create_temporary_module``."""
+    return origin is wanted or getattr(origin, "__wrapped_original__", None) is wanted
 
 
 def _output_type(combine: Any) -> Any:
@@ -267,7 +275,9 @@ def extend_graph(
             replaceable.add(materializer.target)
         for node in materializer.nodes(graph):
             if node.name in made:
-                clashes.append(f"node {node.name!r} is made by {made[node.name]} and {materializer!r}")
+                clashes.append(
+                    f"node {node.name!r} is made by {made[node.name]} and {materializer!r}"
+                )
             made[node.name] = repr(materializer)
             new_nodes.append(node)
     for node in new_nodes:
@@ -301,7 +311,9 @@ def _driver_view(driver: Any, materializers: Sequence[Any]) -> tuple[Any, list[s
     return view, [m.id for m in materializers if isinstance(m, MaterializerFactory)]
 
 
-def _requested(view: Any, saver_ids: list[str], additional_vars: Any) -> tuple[list[str], list[str]]:
+def _requested(
+    view: Any, saver_ids: list[str], additional_vars: Any
+) -> tuple[list[str], list[str]]:
     extra = view._final_var_names(additional_vars) if additional_vars else []
     final = list(dict.fromkeys([*extra, *saver_ids]))
     if not final:

@@ -5,7 +5,7 @@ Hamilton's adapters do); options left at ``None`` are not passed, so pandas' def
 except Hamilton's: readers default to ``dtype_backend="numpy_nullable"`` (csv, parquet,
 feather) and the csv writer to ``index=False``. pandas is imported only when data is read or
 written; until pandas is imported no value can be a DataFrame, so these adapters then
-decline every type without importing it.
+decline every specific type without importing it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Collection
 from typing import Any
 
-from hamilton_nb.io.data_adapters import DataLoader, DataSaver
+from hamilton_nb.io.data_adapters import DataLoader, DataSaver, is_wildcard
 from hamilton_nb.io.utils import get_file_and_dataframe_metadata
 
 PathOrBuffer = str | os.PathLike | io.IOBase
@@ -55,8 +55,8 @@ class _PandasAdapter:
 
     @classmethod
     def applies_to(cls, type_: Any) -> bool:
-        if "pandas" not in sys.modules:
-            return False
+        if "pandas" not in sys.modules and not is_wildcard(type_):
+            return False  # no value can be a DataFrame before pandas is imported
         return super().applies_to(type_)  # type: ignore[misc]
 
     def _target(self) -> Any:

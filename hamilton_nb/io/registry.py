@@ -2,7 +2,9 @@
 
 Responsibilities:
 - ``register_adapter(cls)``: adds a ``DataLoader``/``DataSaver`` class under its ``name()``;
-  a malformed class is rejected at registration, naming the class and the fix.
+  a malformed class is rejected at registration, naming the class and the fix; a redefined
+  class (same module and name, e.g. a re-run notebook cell) replaces the earlier one.
+  ``unregister_adapter(cls)`` removes one.
 - The built-in kinds are registered lazily, on the first lookup, never when a module is
   imported; later registrations win over earlier ones for the same kind and type.
 - ``select``: the adapter of a kind for a value type, or an error naming the kind, the type,
@@ -16,17 +18,25 @@ from __future__ import annotations
 import importlib
 import inspect
 import keyword
+import threading
 from collections.abc import Collection
 from typing import Any
 
 from hamilton_nb import errors, htypes
-from hamilton_nb.io.data_adapters import AdapterCommon, DataLoader, DataSaver, match_rank
+from hamilton_nb.io.data_adapters import (
+    AdapterCommon,
+    DataLoader,
+    DataSaver,
+    is_wildcard,
+    match_rank,
+)
 
 LOADER_REGISTRY: dict[str, list[type[DataLoader]]] = {}
 SAVER_REGISTRY: dict[str, list[type[DataSaver]]] = {}
 
 _BUILTIN_MODULES = ("hamilton_nb.io.default_data_loaders", "hamilton_nb.io.pandas_adapters")
 _builtins_loaded = False
+_builtins_lock = threading.Lock()
 _selected: dict[tuple[str, Any, bool], type[AdapterCommon] | None] = {}
 
 
@@ -35,10 +45,13 @@ def ensure_builtins() -> None:
     global _builtins_loaded
     if _builtins_loaded:
         return
-    _builtins_loaded = True
-    for module_name in _BUILTIN_MODULES:
-        for adapter in importlib.import_module(module_name).ADAPTERS:
-            _add(adapter)
+    with _builtins_lock:
+        if _builtins_loaded:
+            return
+        for module_name in _BUILTIN_MODULES:
+            for adapter in importlib.import_module(module_name).ADAPTERS:
+                _add(adapter)
+        _builtins_loaded = True
 
 
 def register_adapter(adapter: Any) -> None:
@@ -62,9 +75,22 @@ def _add(adapter: type[AdapterCommon]) -> None:
 
 
 def _append(adapters: list[Any], adapter: type[AdapterCommon]) -> None:
-    if adapter in adapters:  # registering again moves it last (it wins again)
-        adapters.remove(adapter)
+    # Registering again, or registering a redefinition (a re-run notebook cell: same module
+    # and qualified name), replaces the earlier class and moves it last (it wins again).
+    identity = (adapter.__module__, adapter.__qualname__)
+    adapters[:] = [a for a in adapters if (a.__module__, a.__qualname__) != identity]
     adapters.append(adapter)
+
+
+def unregister_adapter(adapter: type[AdapterCommon]) -> None:
+    """Remove ``adapter`` from its kind (the kind disappears with its last adapter)."""
+    for table in (LOADER_REGISTRY, SAVER_REGISTRY):
+        for kind, adapters in list(table.items()):
+            if adapter in adapters:
+                adapters.remove(adapter)
+                if not adapters:
+                    del table[kind]
+    _selected.clear()
 
 
 def _check_adapter(adapter: Any) -> None:
@@ -127,29 +153,39 @@ def find(kind: str, type_: Any, *, loading: bool) -> type[AdapterCommon] | None:
         pass
     except TypeError:  # an unhashable annotation: do not cache
         key = None  # type: ignore[assignment]
-    best, best_rank = None, 0
+    best, best_rank, tied = None, 0, 0
     for adapter in registry_for(loading).get(kind, ()):
         rank = _rank(adapter, type_, loading)
         if rank and rank >= best_rank:
+            tied = tied + 1 if rank == best_rank else 1
             best, best_rank = adapter, rank
+    if best_rank == 1 and tied > 1 and is_wildcard(type_):
+        best = None  # an ``Any`` parameter and several specific adapters: ambiguous
     if key is not None:
         _selected[key] = best
     return best
 
 
-def select(kind: str, type_: Any, *, loading: bool, where: str, what: str) -> type[AdapterCommon]:
+def select(
+    kind: str, type_: Any, *, loading: bool, where: object, what: str
+) -> type[AdapterCommon]:
     """Like ``find``, but raise ``InvalidDecoratorError`` when nothing applies: the message names
-    ``what`` is being loaded/saved, its type, what ``kind`` handles and the kinds that fit."""
+    ``where`` (the decorator use, formatted only then), ``what`` is being loaded/saved, its
+    type, what ``kind`` handles and the kinds that fit."""
     adapter = find(kind, type_, loading=loading)
     if adapter is not None:
         return adapter
     verb = "load" if loading else "save"
     handled = _type_names(registry_for(loading).get(kind, ()))
     fitting = [k for k in kinds(loading) if find(k, type_, loading=loading) is not None]
+    fix = (
+        f"Annotate {what} with the type to {verb}."
+        if is_wildcard(type_)
+        else f"Kinds that {verb} {htypes.type_name(type_)}: {', '.join(fitting) or 'none'}."
+    )
     raise errors.InvalidDecoratorError(
         f"{where}: kind {kind!r} cannot {verb} {what} of type {htypes.type_name(type_)} "
-        f"({kind} {verb}s {handled or 'nothing'}). Kinds that {verb} "
-        f"{htypes.type_name(type_)}: {', '.join(fitting) or 'none'}."
+        f"({kind} {verb}s {handled or 'nothing'}). {fix}"
     )
 
 

@@ -17,7 +17,8 @@ DATAFRAME_METADATA = "dataframe_metadata"
 
 
 def get_file_metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Size, path, modification time and scheme of ``path`` (``size`` None when not a local file)."""
+    """Size, path, modification time and scheme of ``path`` (``size`` is None unless it is
+    an existing local file)."""
     text = os.fspath(path) if isinstance(path, os.PathLike) else str(path)
     scheme = urlparse(text).scheme if "://" in text else ""
     now = time.time()

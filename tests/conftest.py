@@ -28,3 +28,12 @@ def subprocess_env() -> dict[str, str]:
     env.pop("PYTHONPATH", None)
     env.setdefault("JUPYTER_PLATFORM_DIRS", "1")
     return env
+
+
+@pytest.fixture(autouse=True)
+def compile_plans_from_second_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests execute drivers twice to cover both runners: the interpreted loop (first run) and
+    the generated straight-line code, which the engine normally builds only after a few runs."""
+    from hamilton_nb.execution import runner
+
+    monkeypatch.setattr(runner, "COMPILE_AFTER_RUNS", 2)

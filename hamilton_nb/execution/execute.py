@@ -6,6 +6,7 @@ same steps.
 
 from __future__ import annotations
 
+import itertools
 import time
 import uuid
 from collections.abc import Mapping
@@ -17,6 +18,9 @@ from hamilton_nb.execution.plan import ExecutionPlan
 from hamilton_nb.execution.runner import RunContext, run_segment
 from hamilton_nb.graph import FunctionGraph
 from hamilton_nb.lifecycle.hooks import HookSet
+
+_RUN_PREFIX = uuid.uuid4().hex  # run ids: unique per process, cheap per run
+_run_counter = itertools.count(1)
 
 
 def check_inputs(
@@ -63,7 +67,7 @@ def run_plan(
     Exceptions from nodes propagate unchanged (after the graph hooks saw them); the record
     is returned via the exception's ``__hamilton_nb_record__`` attribute in that case.
     """
-    run_id = str(uuid.uuid4())
+    run_id = f"{_RUN_PREFIX}-{next(_run_counter)}"
     v: list[Any] = [None] * plan.root.size
     for name, slot in plan.presets.items():
         v[slot] = values[name]
@@ -111,17 +115,10 @@ def _record(
     seconds: float,
     error: BaseException | None,
 ) -> rec.ExecutionRecord:
-    statuses = {  # an input named like a function node overrides it
-        name: rec.INPUT if name in plan.external_checks and name not in overrides
-        else rec.OVERRIDDEN
-        for name in plan.presets
+    overridden = {  # an input named like a function node overrides it
+        name for name in plan.presets if name in overrides or name not in plan.external_checks
     }
-    failed = getattr(error, "__hamilton_nb_node__", None) if error is not None else None
-    status = rec.COMPUTED
-    for name in plan.node_names:
-        if name == failed:
-            statuses[name] = rec.FAILED
-            status = rec.NOT_RUN
-        else:
-            statuses[name] = status if error is None or failed is not None else rec.NOT_RUN
-    return rec.ExecutionRecord(run_id, list(plan.final_vars), statuses, seconds, error, failed)
+    return rec.ExecutionRecord(
+        run_id, plan.final_vars, seconds, computed=plan.node_names,
+        presets=plan.presets, overridden=overridden, error=error,
+    )

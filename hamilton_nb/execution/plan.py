@@ -57,7 +57,7 @@ class Segment:
     imports: tuple[tuple[int, int], ...] = ()  # (parent slot, own slot), for block bodies
     slots: dict[str, int] = field(default_factory=dict)
     runs: int = 0
-    compiled: Any = None  # the generated runner, made on the second run (see runner.py)
+    compiled: Any = None  # the generated runner, made once the segment runs often (runner.py)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Collection, Iterable
 from typing import Any
 
 COMPUTED = "computed"
@@ -12,19 +12,52 @@ FAILED = "failed"
 NOT_RUN = "not_run"  # needed, but the run failed before reaching it
 
 
-@dataclasses.dataclass
 class ExecutionRecord:
     """The last run of a driver: ``statuses`` maps each node the run needed to its status.
 
-    Nodes absent from ``statuses`` were not needed by the requested outputs.
+    Nodes absent from ``statuses`` were not needed by the requested outputs. Statuses are
+    worked out on first access, so recording a run costs nothing per node.
     """
 
-    run_id: str
-    final_vars: list[str]
-    statuses: dict[str, str]
-    duration_seconds: float
-    error: BaseException | None = None
-    failed_node: str | None = None
+    def __init__(
+        self,
+        run_id: str,
+        final_vars: list[str],
+        duration_seconds: float,
+        *,
+        computed: list[str],
+        presets: Iterable[str],
+        overridden: Collection[str],
+        error: BaseException | None = None,
+    ) -> None:
+        self.run_id = run_id
+        self.final_vars = final_vars
+        self.duration_seconds = duration_seconds
+        self.error = error
+        self.failed_node: str | None = getattr(error, "__hamilton_nb_node__", None)
+        self._computed = computed
+        self._presets = presets
+        self._overridden = overridden
+        self._statuses: dict[str, str] | None = None
+
+    @property
+    def statuses(self) -> dict[str, str]:
+        if self._statuses is None:
+            statuses = {
+                name: OVERRIDDEN if name in self._overridden else INPUT for name in self._presets
+            }
+            status = COMPUTED if self.error is None or self.failed_node else NOT_RUN
+            for name in self._computed:
+                if name == self.failed_node:
+                    statuses[name] = FAILED
+                    status = NOT_RUN
+                else:
+                    statuses[name] = status
+            self._statuses = statuses
+        return self._statuses
+
+    def __repr__(self) -> str:
+        return f"<ExecutionRecord {self.summary()}>"
 
     @property
     def success(self) -> bool:

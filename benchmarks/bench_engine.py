@@ -9,7 +9,8 @@ fewer repetitions, Hamilton's slowest cases skipped). Measures, in one run:
 2. a 100,000-node chain (build and execute under the default recursion limit), and
    Hamilton on a 1,000-deep chain;
 3. a ``Parallelizable``/``Collect`` fan-out over 1k / 10k / 100k items (sequential executor);
-4. the cold ``import hamilton_nb`` time.
+4. the cold ``import hamilton_nb`` time;
+5. decorator resolution: build time per generated node (``bench_decorators.py``).
 
 Timings use ``time.perf_counter``, best of N, with the garbage collector off while timing.
 Hamilton measurements are capped in wall time (SIGALRM where available).
@@ -640,7 +641,11 @@ def scaled(outcome: Outcome, factor: float) -> float | None:
 
 
 def report_targets(
-    dags: list[DagRow], chains: list[ChainRow], fans: list[FanRow], imports: list[ImportRow]
+    dags: list[DagRow],
+    chains: list[ChainRow],
+    fans: list[FanRow],
+    imports: list[ImportRow],
+    *extra: list[str],
 ) -> str:
     ours_dag = {r.size: r for r in dags if r.engine == "hamilton_nb"}
     mid = ours_dag[1_000]
@@ -690,6 +695,7 @@ def report_targets(
             f"{import_ms:.1f} ms",
             verdict(import_ms <= TARGET_IMPORT_MS),
         ],
+        *extra,
     ]
     return table(["target", "measured", "status"], lines)
 
@@ -725,10 +731,17 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     print(header(settings), flush=True)
 
+    import bench_decorators
+
     plains: dict[int, Outcome] = {}
     ours = measure(load_ours(), settings, plains)
+    progress("hamilton_nb: decorators")
+    decorators = bench_decorators.measure_decorators(load_ours(), settings)
     hamilton = load_hamilton()
     theirs = measure(hamilton, settings, plains) if hamilton is not None else Results()
+    if hamilton is not None:
+        progress("hamilton: decorators")
+        decorators += bench_decorators.measure_decorators(hamilton, settings)
     progress("import times")
     imports = section_import(hamilton is not None, settings)
 
@@ -744,8 +757,10 @@ def main(argv: list[str] | None = None) -> int:
     print(report_fan(fans))
     print("\n4. Cold import (median of subprocess runs)")
     print(report_import(imports))
+    print("\n5. Decorator resolution: build time per generated node")
+    print(bench_decorators.report_decorators(decorators))
     print("\nTargets (hamilton_nb)")
-    print(report_targets(dags, ours.chains, fans, imports))
+    print(report_targets(dags, ours.chains, fans, imports, bench_decorators.target_line(decorators)))
     print(f"\ntotal benchmark time {time.perf_counter() - started:.1f} s; {load_average()}")
     return 0
 

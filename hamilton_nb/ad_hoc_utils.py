@@ -39,6 +39,11 @@ def create_temporary_module(*functions: Callable[..., Any], module_name: str | N
             raise errors.GraphBuildError(
                 f"create_temporary_module takes plain functions, got {fn!r}."
             )
+        if fn.__name__.startswith("_"):
+            raise errors.GraphBuildError(
+                f"create_temporary_module: {fn.__name__!r} starts with '_', and private "
+                "functions never become nodes. Rename it, or leave it out."
+            )
         setattr(module, fn.__name__, _copy_function(fn, name))
     return module
 

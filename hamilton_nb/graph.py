@@ -17,7 +17,7 @@ from typing import Any
 from hamilton_nb import errors, htypes
 from hamilton_nb.function_modifiers.base import Excluded, resolve_nodes
 from hamilton_nb.function_modifiers.configuration import EXCLUDE_ATTR
-from hamilton_nb.node import Node, NodeType, describe_function
+from hamilton_nb.node import Node, NodeType, describe_origin
 
 EdgeCheck = Callable[[Any, Any], bool]
 
@@ -178,12 +178,9 @@ def _collect_nodes(
 
 
 def _duplicate_message(new: Node, previous: Node) -> str:
-    def origin(node: Node) -> str:
-        fns = node.originating_functions or ()
-        return describe_function(fns[0]) if fns else "an external node"
-
+    first, second = (describe_origin(n, "an external node") for n in (previous, new))
     return (
-        f"node {new.name!r} is defined twice: by {origin(previous)} and by {origin(new)}. "
+        f"node {new.name!r} is defined twice: by {first} and by {second}. "
         "Rename one, or call Builder().allow_module_overrides() to let the later module win."
     )
 

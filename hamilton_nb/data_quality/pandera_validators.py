@@ -9,7 +9,7 @@ output a ``SeriesSchema``. Validation is lazy: every failing check is reported, 
 from __future__ import annotations
 
 import inspect
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 from pandera.api.pandas.array import SeriesSchema
@@ -18,7 +18,7 @@ from pandera.errors import SchemaErrors
 
 from hamilton_nb import errors
 from hamilton_nb.data_quality.base import BaseDefaultValidator, ValidationResult
-from hamilton_nb.data_quality.default_validators import is_subtype
+from hamilton_nb.data_quality.check_support import is_subtype
 
 _SHOWN_ERRORS = 5
 
@@ -52,60 +52,52 @@ def _schema_label(schema: Any) -> str:
     return f" {schema.name!r}" if getattr(schema, "name", None) else ""
 
 
-class PanderaDataFrameValidator(BaseDefaultValidator):
+class _PanderaValidator(BaseDefaultValidator):
+    """A pandas output matches a pandera schema; subclasses name the schema and output class."""
+
+    schema_class: ClassVar[type]
+    output_class: ClassVar[type]
+
+    def __init__(self, schema: Any, importance: str) -> None:
+        super().__init__(importance)
+        self.schema = _as_schema(schema, self.schema_class, self.output_class.__name__)
+
+    @classmethod
+    def applies_to(cls, datatype: type[type]) -> bool:
+        return is_subtype(datatype, (cls.output_class,))
+
+    @classmethod
+    def arg(cls) -> str:
+        return "schema"
+
+    @classmethod
+    def name(cls) -> str:
+        return "pandera_schema_validator"
+
+    def description(self) -> str:
+        return (
+            f"Checks that the {self.output_class.__name__} matches the pandera schema"
+            f"{_schema_label(self.schema)}."
+        )
+
+    def validate(self, data: Any) -> ValidationResult:
+        return _validate(self.schema, data)
+
+
+class PanderaDataFrameValidator(_PanderaValidator):
     """A pandas DataFrame output matches a pandera ``DataFrameSchema``."""
 
     applies_to_types = "pandas DataFrames against a DataFrameSchema"
-
-    def __init__(self, schema: DataFrameSchema, importance: str) -> None:
-        super().__init__(importance)
-        self.schema = _as_schema(schema, DataFrameSchema, "DataFrame")
-
-    @classmethod
-    def applies_to(cls, datatype: type[type]) -> bool:
-        return is_subtype(datatype, (pd.DataFrame,))
-
-    @classmethod
-    def arg(cls) -> str:
-        return "schema"
-
-    @classmethod
-    def name(cls) -> str:
-        return "pandera_schema_validator"
-
-    def description(self) -> str:
-        return f"Checks that the DataFrame matches the pandera schema{_schema_label(self.schema)}."
-
-    def validate(self, data: Any) -> ValidationResult:
-        return _validate(self.schema, data)
+    schema_class = DataFrameSchema
+    output_class = pd.DataFrame
 
 
-class PanderaSeriesSchemaValidator(BaseDefaultValidator):
+class PanderaSeriesSchemaValidator(_PanderaValidator):
     """A pandas Series output matches a pandera ``SeriesSchema``."""
 
     applies_to_types = "pandas Series against a SeriesSchema"
-
-    def __init__(self, schema: SeriesSchema, importance: str) -> None:
-        super().__init__(importance)
-        self.schema = _as_schema(schema, SeriesSchema, "Series")
-
-    @classmethod
-    def applies_to(cls, datatype: type[type]) -> bool:
-        return is_subtype(datatype, (pd.Series,))
-
-    @classmethod
-    def arg(cls) -> str:
-        return "schema"
-
-    @classmethod
-    def name(cls) -> str:
-        return "pandera_schema_validator"
-
-    def description(self) -> str:
-        return f"Checks that the Series matches the pandera schema{_schema_label(self.schema)}."
-
-    def validate(self, data: Any) -> ValidationResult:
-        return _validate(self.schema, data)
+    schema_class = SeriesSchema
+    output_class = pd.Series
 
 
 PANDERA_VALIDATORS: list[type[BaseDefaultValidator]] = [

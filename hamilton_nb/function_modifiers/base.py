@@ -4,6 +4,8 @@ Responsibilities:
 - ``FunctionModifier``: the base class of every decorator; applying one records it on the
   function, which is returned unchanged and stays a plain callable.
 - ``resolve_nodes``: validates the recorded modifiers and runs them in stage order for a config.
+- ``describe_use``, ``raise_problems``, ``not_produced``: the error messages every decorator
+  family builds the same way.
 
 Stages, in order (whatever order the decorators are written in, as in Hamilton):
 RESOLVE (include the function? under which name? which extra modifiers?), CREATE (the base
@@ -117,6 +119,31 @@ def modifiers_of(fn: Callable[..., Any]) -> list[FunctionModifier]:
 NON_FINAL_TAG = "hamilton.non_final_node"  # Hamilton's tag on inner nodes (e.g. of a subdag)
 
 
+def describe_use(fn: Callable[..., Any], decorator: str) -> str:
+    """``function 'f' (file.py:12): @decorator``: the start of a decorator's error message."""
+    return f"{describe_function(fn)}: @{decorator}"
+
+
+def raise_problems(
+    fn: Callable[..., Any], decorator: str, problems: Sequence[str], summary: str = "is invalid"
+) -> None:
+    """Raise ``InvalidDecoratorError`` listing ``problems`` (collected when the decorator was
+    made) as ``<describe_use> <summary>: a; b.``; do nothing when there are none."""
+    if problems:
+        raise errors.InvalidDecoratorError(
+            f"{describe_use(fn, decorator)} {summary}: " + "; ".join(problems) + "."
+        )
+
+
+def not_produced(subject: str, nodes: Iterable[Node]) -> errors.InvalidDecoratorError:
+    """The error for a decorator naming outputs the function does not produce; ``subject``
+    says who names which (``"function 'f' (f.py:3): @tag_outputs names 'x'"``)."""
+    return errors.InvalidDecoratorError(
+        f"{subject}, which the function does not produce "
+        f"(its nodes: {', '.join(node.name for node in nodes)})."
+    )
+
+
 def sink_nodes(nodes: Iterable[Node]) -> list[Node]:
     """The nodes no other node of the same group depends on (a function's 'final' nodes);
     nodes tagged ``NON_FINAL_TAG`` (a subdag's inner nodes) are never final."""
@@ -132,7 +159,7 @@ def _by_stage(modifiers: Iterable[FunctionModifier], fn: Callable[..., Any]) -> 
         same = by_stage[modifier.stage]
         if same and modifier.single_per_function:
             raise errors.InvalidDecoratorError(
-                f"{describe_function(fn)}: @{modifier.display_name()} cannot be combined with "
+                f"{describe_use(fn, modifier.display_name())} cannot be combined with "
                 f"@{same[0].display_name()}; a function takes one of them."
             )
         same.append(modifier)

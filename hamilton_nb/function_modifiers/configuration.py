@@ -2,20 +2,42 @@
 
 A function named ``name__variant`` becomes the node ``name`` (or the ``name=`` argument);
 stacked ``config`` decorators must all hold for the function to be included.
+``config_condition`` / ``describe_condition`` are the ``when*`` semantics, shared with
+``step(...).when*`` of the pipe decorators.
 """
 
 from __future__ import annotations
 
 import enum
 import inspect
+import operator
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from hamilton_nb import errors
-from hamilton_nb.function_modifiers.base import FunctionModifier, Resolution, Stage
+from hamilton_nb.function_modifiers.base import FunctionModifier, Resolution, Stage, describe_use
 from hamilton_nb.node import describe_function
 
 _MISSING = object()
+_TESTS: dict[str, Callable[[Any, Any], bool]] = {
+    "when": operator.eq,
+    "when_not": operator.ne,
+    "when_in": lambda actual, values: actual in values,
+    "when_not_in": lambda actual, values: actual not in values,
+}
+
+
+def config_condition(kind: str, pairs: Mapping[str, Any]) -> Callable[[Mapping[str, Any]], bool]:
+    """Whether a config satisfies ``kind`` (``when``, ``when_not``, ``when_in``,
+    ``when_not_in``) for every ``key=value`` pair; a missing key equals no value."""
+    test = _TESTS[kind]
+    items = tuple(pairs.items())
+    return lambda cfg: all(test(cfg.get(k, _MISSING), v) for k, v in items)
+
+
+def describe_condition(kind: str, pairs: Mapping[str, Any]) -> str:
+    """``when(key='value', ...)``: a condition as it was written."""
+    return f"{kind}(" + ", ".join(f"{k}={v!r}" for k, v in pairs.items()) + ")"
 
 
 class config(FunctionModifier):  # noqa: N801 - Hamilton's public name
@@ -55,52 +77,34 @@ class config(FunctionModifier):  # noqa: N801 - Hamilton's public name
     def validate(self, fn: Callable[..., Any]) -> None:
         if not self.config_used:
             raise errors.InvalidDecoratorError(
-                f"{describe_function(fn)}: @config.{self.description or 'when()'} needs at least "
+                f"{describe_use(fn, 'config.' + (self.description or 'when()'))} needs at least "
                 "one key=value condition, e.g. @config.when(region='US')."
             )
 
     @staticmethod
     def when(name: str | None = None, **key_value_pairs: Any) -> config:
         """Include the function when ``config[key] == value`` for every pair."""
-        pairs = dict(key_value_pairs)
-        return config(
-            lambda cfg: all(cfg.get(k, _MISSING) == v for k, v in pairs.items()),
-            name,
-            "when(" + _describe(pairs) + ")",
-            list(pairs),
-        )
+        return config._of("when", name, dict(key_value_pairs))
 
     @staticmethod
     def when_not(name: str | None = None, **key_value_pairs: Any) -> config:
         """Include the function when ``config[key] != value`` for every pair (missing keys count)."""
-        pairs = dict(key_value_pairs)
-        return config(
-            lambda cfg: all(cfg.get(k, _MISSING) != v for k, v in pairs.items()),
-            name,
-            "when_not(" + _describe(pairs) + ")",
-            list(pairs),
-        )
+        return config._of("when_not", name, dict(key_value_pairs))
 
     @staticmethod
     def when_in(name: str | None = None, **key_value_group_pairs: Collection[Any]) -> config:
         """Include the function when ``config[key]`` is one of the given values, for every key."""
-        groups = _groups(key_value_group_pairs)
-        return config(
-            lambda cfg: all(cfg.get(k, _MISSING) in vs for k, vs in groups.items()),
-            name,
-            "when_in(" + _describe(groups) + ")",
-            list(groups),
-        )
+        return config._of("when_in", name, _groups(key_value_group_pairs))
 
     @staticmethod
     def when_not_in(name: str | None = None, **key_value_group_pairs: Collection[Any]) -> config:
         """Include the function when ``config[key]`` is none of the given values, for every key."""
-        groups = _groups(key_value_group_pairs)
+        return config._of("when_not_in", name, _groups(key_value_group_pairs))
+
+    @staticmethod
+    def _of(kind: str, name: str | None, pairs: dict[str, Any]) -> config:
         return config(
-            lambda cfg: all(cfg.get(k, _MISSING) not in vs for k, vs in groups.items()),
-            name,
-            "when_not_in(" + _describe(groups) + ")",
-            list(groups),
+            config_condition(kind, pairs), name, describe_condition(kind, pairs), list(pairs)
         )
 
 
@@ -109,19 +113,21 @@ def _strip_variant(function_name: str) -> str:
     return head if sep and head else function_name
 
 
+def is_value_list(values: Any) -> bool:
+    """Whether ``values`` can be the values of a ``when_in``/``when_not_in`` key (a collection,
+    not a string)."""
+    return isinstance(values, Collection) and not isinstance(values, (str, bytes))
+
+
 def _groups(pairs: Mapping[str, Collection[Any]]) -> dict[str, list[Any]]:
     groups = {}
     for key, values in pairs.items():
-        if isinstance(values, (str, bytes)) or not isinstance(values, Collection):
+        if not is_value_list(values):
             raise errors.InvalidDecoratorError(
                 f"config.when_in/when_not_in: {key}= must be a list of values, got {values!r}."
             )
         groups[key] = list(values)
     return groups
-
-
-def _describe(pairs: Mapping[str, Any]) -> str:
-    return ", ".join(f"{k}={v!r}" for k, v in pairs.items())
 
 
 POWER_USER_MODE = "hamilton.enable_power_user_mode"

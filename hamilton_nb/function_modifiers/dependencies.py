@@ -3,6 +3,11 @@
 
 Decorators (``parameterize``, ``inject``, ``subdag``, ``pipe``, ``load_from`` ...) describe
 parameters with these and call ``bind_node`` to get a node with the new dependencies.
+
+Also here, for the decorators that take a dict of bindings (``parameterize``, ``inject``,
+``parameterize_extract_columns``): ``as_bindings`` checks such a dict, ``bind_output`` binds a
+node after checking groups against annotations and filling the docstring (``format_doc``);
+``reader`` is the callable of a node that passes on another node's value.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from hamilton_nb import errors
+from hamilton_nb import errors, htypes
 from hamilton_nb.node import DependencyType, Node
 
 
@@ -89,6 +94,16 @@ def as_binding(param: str, raw: Any, where: str) -> Binding:
         f"{where}: parameter {param!r} must be bound with source(...), value(...) or group(...), "
         f"got {raw!r}. Wrap a literal as value({raw!r})."
     )
+
+
+def as_bindings(raw: Any, where: str) -> dict[str, Binding]:
+    """``raw`` checked as a dict of parameter name -> binding (``InvalidDecoratorError``)."""
+    if not isinstance(raw, Mapping):
+        raise errors.InvalidDecoratorError(
+            f"{where} takes a dict of parameter name -> source(...)/value(...)/group(...), "
+            f"got {raw!r}."
+        )
+    return {param: as_binding(param, binding, where) for param, binding in raw.items()}
 
 
 def _element_type(annotation: Any, collection: type) -> Any:
@@ -173,3 +188,80 @@ def _group_reader(
         k: kw[m.source] if isinstance(m, UpstreamDependency) else m.value
         for k, m in named.items()
     }
+
+
+def reader(upstream: str) -> Callable[..., Any]:
+    """The callable of a node whose value is that of the node ``upstream``."""
+
+    def read(**kwargs: Any) -> Any:
+        return kwargs[upstream]
+
+    return read
+
+
+class _DocValues(dict[str, Any]):
+    """Docstring template values; an unknown ``{name}`` renders as ``name`` (as in Hamilton)."""
+
+    def __missing__(self, key: str) -> str:
+        return key
+
+
+def format_doc(doc: str, output_name: str, bindings: Mapping[str, Binding]) -> str:
+    """Fill ``{output_name}`` and ``{param}`` (source name or literal) in ``doc``.
+
+    A docstring that is not a valid template (stray braces, positional fields) stays as is.
+    """
+    if "{" not in doc:
+        return doc
+    values = _DocValues(output_name=output_name)
+    for param, binding in bindings.items():
+        if isinstance(binding, UpstreamDependency):
+            values[param] = binding.source
+        elif isinstance(binding, LiteralDependency):
+            values[param] = binding.value
+    try:
+        return doc.format_map(values)
+    except (ValueError, KeyError, IndexError, AttributeError, TypeError):
+        return doc
+
+
+def bind_output(
+    node: Node,
+    bindings: Mapping[str, Binding],
+    *,
+    name: str,
+    where: str,
+    documentation: str | None = None,
+) -> Node:
+    """``bind_node`` for a decorator's output ``name``, after checking each ``group`` against
+    its parameter's annotation; the docstring is ``documentation`` or ``node``'s filled in by
+    ``format_doc``. Raises ``InvalidDecoratorError``, also when the node would depend on itself.
+    """
+    _check_groups(node, bindings, where)
+    if documentation is None:
+        documentation = format_doc(node.documentation, name, bindings)
+    new = bind_node(node, bindings, name=name, where=where, documentation=documentation)
+    if new.name in new.input_types:
+        raise errors.InvalidDecoratorError(
+            f"{where}: node {new.name!r} would depend on itself, because one of its inputs is "
+            f"also named {new.name!r}. Bind that parameter with source(...)/value(...) to "
+            "another node, or choose another output name."
+        )
+    return new
+
+
+def _check_groups(node: Node, bindings: Mapping[str, Binding], where: str) -> None:
+    """A list ``group`` needs a list-like parameter, a keyword ``group`` a dict-like one."""
+    for param, binding in bindings.items():
+        if not isinstance(binding, group) or param not in node.input_types:
+            continue
+        wanted = list if isinstance(binding.members, list) else dict
+        annotation = node.input_types[param][0]
+        cls = htypes.base_type(annotation)
+        cls = typing.get_origin(cls) or cls
+        if isinstance(cls, type) and not issubclass(wanted, cls):
+            raise errors.InvalidDecoratorError(
+                f"{where}: parameter {param!r} is bound to {binding!r}, which passes a "
+                f"{wanted.__name__}, but it is annotated {htypes.type_name(annotation)}. "
+                f"Annotate it as {wanted.__name__}[...]."
+            )

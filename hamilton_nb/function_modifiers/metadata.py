@@ -16,8 +16,16 @@ from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from hamilton_nb import errors, htypes
-from hamilton_nb.function_modifiers.base import FunctionModifier, Stage, modifiers_of, sink_nodes
-from hamilton_nb.node import Node, describe_function
+from hamilton_nb.function_modifiers.base import (
+    FunctionModifier,
+    Stage,
+    describe_use,
+    modifiers_of,
+    not_produced,
+    raise_problems,
+    sink_nodes,
+)
+from hamilton_nb.node import Node
 
 RESERVED_TAG_NAMESPACES = (
     "hamilton",
@@ -57,10 +65,10 @@ def select_targets(
     produced = [node.name for node in nodes]
     missing = [name for name in wanted if name not in produced]
     if missing:
-        raise errors.InvalidDecoratorError(
-            f"{describe_function(fn)}: @{decorator}(target_={target!r}) names "
-            f"{', '.join(map(repr, missing))}, which the function does not produce "
-            f"(its nodes: {', '.join(produced)})."
+        raise not_produced(
+            f"{describe_use(fn, decorator)}(target_={target!r}) names "
+            f"{', '.join(map(repr, missing))}",
+            nodes,
         )
     return set(wanted)
 
@@ -120,12 +128,7 @@ class tag(FunctionModifier):  # noqa: N801 - Hamilton's public name
         return "tag"
 
     def validate(self, fn: Callable[..., Any]) -> None:
-        if self._problems:
-            raise errors.InvalidDecoratorError(
-                f"{describe_function(fn)}: @{self.display_name()} got invalid tags: "
-                + "; ".join(self._problems)
-                + "."
-            )
+        raise_problems(fn, self.display_name(), self._problems, "got invalid tags")
 
     def decorate(
         self, nodes: list[Node], config: Mapping[str, Any], fn: Callable[..., Any]
@@ -161,12 +164,7 @@ class tag_outputs(FunctionModifier):  # noqa: N801 - Hamilton's public name
         return "tag_outputs"
 
     def validate(self, fn: Callable[..., Any]) -> None:
-        if self._problems:
-            raise errors.InvalidDecoratorError(
-                f"{describe_function(fn)}: @tag_outputs is invalid: "
-                + "; ".join(self._problems)
-                + "."
-            )
+        raise_problems(fn, "tag_outputs", self._problems)
 
     def decorate(
         self, nodes: list[Node], config: Mapping[str, Any], fn: Callable[..., Any]
@@ -174,10 +172,8 @@ class tag_outputs(FunctionModifier):  # noqa: N801 - Hamilton's public name
         produced = {node.name for node in nodes}
         unknown = [name for name in self.tag_mapping if name not in produced]
         if unknown:
-            raise errors.InvalidDecoratorError(
-                f"{describe_function(fn)}: @tag_outputs names {', '.join(map(repr, unknown))}, "
-                "which the function does not produce "
-                f"(its nodes: {', '.join(n.name for n in nodes)})."
+            raise not_produced(
+                f"{describe_use(fn, 'tag_outputs')} names {', '.join(map(repr, unknown))}", nodes
             )
         return [
             _with_tags(node, self.tag_mapping[node.name]) if node.name in self.tag_mapping else node
@@ -238,7 +234,7 @@ class SchemaOutput(tag):
         super().validate(fn)
         if sum(isinstance(m, SchemaOutput) for m in modifiers_of(fn)) > 1:
             raise errors.InvalidDecoratorError(
-                f"{describe_function(fn)}: @schema.output is applied more than once; "
+                f"{describe_use(fn, 'schema.output')} is applied more than once; "
                 "list every column in one @schema.output(...)."
             )
 
@@ -249,7 +245,7 @@ class SchemaOutput(tag):
         for node in nodes:
             if node.name in names and not is_dataset_type(node.type):
                 raise errors.InvalidDecoratorError(
-                    f"{describe_function(fn)}: @schema.output describes dataframe columns, but "
+                    f"{describe_use(fn, 'schema.output')} describes dataframe columns, but "
                     f"node {node.name!r} returns {htypes.type_name(node.type)}. Return a "
                     "DataFrame or pick the dataframe node with target_=."
                 )
@@ -323,10 +319,7 @@ class cache(FunctionModifier):  # noqa: N801 - Hamilton's public name
         return "cache"
 
     def validate(self, fn: Callable[..., Any]) -> None:
-        if self._problems:
-            raise errors.InvalidDecoratorError(
-                f"{describe_function(fn)}: @cache is invalid: " + "; ".join(self._problems) + "."
-            )
+        raise_problems(fn, "cache", self._problems)
 
     def decorate(
         self, nodes: list[Node], config: Mapping[str, Any], fn: Callable[..., Any]

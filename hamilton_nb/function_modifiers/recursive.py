@@ -23,10 +23,15 @@ from hamilton_nb.function_modifiers.base import (
     Excluded,
     FunctionModifier,
     Stage,
+    describe_use,
     resolve_nodes,
 )
-from hamilton_nb.function_modifiers.dependencies import LiteralDependency, UpstreamDependency
-from hamilton_nb.node import DependencyType, Node, describe_function
+from hamilton_nb.function_modifiers.dependencies import (
+    LiteralDependency,
+    UpstreamDependency,
+    reader,
+)
+from hamilton_nb.node import DependencyType, Node, describe_origin
 
 Rename = Callable[[str], str]
 
@@ -69,7 +74,7 @@ class subdag(FunctionModifier):  # noqa: N801 - Hamilton's public name
         self.external_inputs = list(external_inputs or [])
 
     def validate(self, fn: Callable[..., Any]) -> None:
-        where = f"{describe_function(fn)}: @{self.display_name()}"
+        where = describe_use(fn, self.display_name())
         _check_spec(self.load_from, self.inputs, self.external_inputs, fn, where)
         for label, text in (
             ("namespace", self.namespace),
@@ -81,7 +86,7 @@ class subdag(FunctionModifier):  # noqa: N801 - Hamilton's public name
                 )
 
     def create(self, fn: Callable[..., Any], name: str, config: Mapping[str, Any]) -> list[Node]:
-        where = f"{describe_function(fn)}: @{self.display_name()}"
+        where = describe_use(fn, self.display_name())
         inner = inner_nodes(self.load_from, {**config, **self.config}, where, fn)
         return build_subdag(
             fn,
@@ -121,7 +126,7 @@ class parameterized_subdag(FunctionModifier):  # noqa: N801 - Hamilton's public 
         self.parameterization = parameterization
 
     def validate(self, fn: Callable[..., Any]) -> None:
-        where = f"{describe_function(fn)}: @{self.display_name()}"
+        where = describe_use(fn, self.display_name())
         if not self.parameterization:
             raise errors.InvalidDecoratorError(
                 f"{where} needs at least one subdag, e.g. "
@@ -149,7 +154,7 @@ class parameterized_subdag(FunctionModifier):  # noqa: N801 - Hamilton's public 
         return inputs, config, list(self.external_inputs if external is None else external)
 
     def create(self, fn: Callable[..., Any], name: str, config: Mapping[str, Any]) -> list[Node]:
-        where = f"{describe_function(fn)}: @{self.display_name()}"
+        where = describe_use(fn, self.display_name())
         nodes: list[Node] = []
         built: list[tuple[dict[str, Any], dict[str, Node]]] = []  # subdags sharing a config
         for key, params in self.parameterization.items():
@@ -278,15 +283,11 @@ def inner_nodes(
             if previous is not None:
                 raise errors.InvalidDecoratorError(
                     f"{where}: node {node.name!r} is defined twice in the subdag, by "
-                    f"{_origin(previous)} and by {_origin(node)}; load it only once."
+                    f"{describe_origin(previous, repr(previous.name))} and by "
+                    f"{describe_origin(node, repr(node.name))}; load it only once."
                 )
             nodes[node.name] = node
     return nodes
-
-
-def _origin(node: Node) -> str:
-    functions = node.originating_functions or ()
-    return describe_function(functions[0]) if functions else repr(node.name)
 
 
 def _check_bindings(
@@ -327,14 +328,11 @@ def _consumer_types(inner: Iterable[Node], final: Node, external: set[str]) -> d
 
 def _namespaced(node: Node, namespace: str, rename: Rename, fn: Callable[..., Any]) -> Node:
     input_types, call = _renamed_inputs(node, rename)
-    return Node(  # one construction: dataclasses.replace costs more than the rest here
+    return node.copy_with(
         name=f"{namespace}.{node.name}",
-        type=node.type,
         callable=call,
         input_types=input_types,
         tags={**node.tags, NON_FINAL_TAG: True},
-        documentation=node.documentation,
-        node_role=node.node_role,
         originating_functions=(*(node.originating_functions or ()), fn),
         namespace=(namespace, *node.namespace),
     )
@@ -371,13 +369,10 @@ def _renamed_inputs(
 def _source_node(
     name: str, node_type: Any, upstream: str, namespace: str, fn: Callable[..., Any]
 ) -> Node:
-    def read(**kwargs: Any) -> Any:
-        return kwargs[upstream]
-
     return Node(
         name=name,
         type=node_type,
-        callable=read,
+        callable=reader(upstream),
         input_types={upstream: (node_type, DependencyType.REQUIRED)},
         tags={NON_FINAL_TAG: True},
         originating_functions=(fn,),

@@ -17,9 +17,14 @@ from typing import Any
 from hamilton_nb import errors, htypes
 from hamilton_nb.data_quality import base as dq_base
 from hamilton_nb.data_quality.base import BaseDefaultValidator, DataValidator, ValidationResult
-from hamilton_nb.function_modifiers.base import FunctionModifier, Stage
+from hamilton_nb.function_modifiers.base import (
+    FunctionModifier,
+    Stage,
+    describe_use,
+    raise_problems,
+)
 from hamilton_nb.function_modifiers.metadata import Target, select_targets, target_problem
-from hamilton_nb.node import DependencyType, Node, NodeType, describe_function
+from hamilton_nb.node import DependencyType, Node, NodeType
 
 CONTAINS_DQ_RESULTS_TAG = "hamilton.data_quality.contains_dq_results"
 SOURCE_NODE_TAG = "hamilton.data_quality.source_node"
@@ -89,12 +94,7 @@ class BaseDataValidationDecorator(FunctionModifier):
             self._problems.append(target_error)
 
     def validate(self, fn: Callable[..., Any]) -> None:
-        if self._problems:
-            raise errors.InvalidDecoratorError(
-                f"{describe_function(fn)}: @{self.display_name()} is invalid: "
-                + "; ".join(self._problems)
-                + "."
-            )
+        raise_problems(fn, self.display_name(), self._problems)
 
     def get_validators(self, node: Node, fn: Callable[..., Any]) -> list[DataValidator]:
         """The validators to run on ``node``; raises ``InvalidDecoratorError`` when one cannot."""
@@ -118,7 +118,7 @@ class BaseDataValidationDecorator(FunctionModifier):
     ) -> list[Node]:
         if node.node_role is NodeType.EXPAND:
             raise errors.InvalidDecoratorError(
-                f"{describe_function(fn)}: @{self.display_name()} cannot check node {node.name!r}, "
+                f"{describe_use(fn, self.display_name())} cannot check node {node.name!r}, "
                 "which returns Parallelizable; check the per-item nodes downstream instead."
             )
         created: list[Node] = []
@@ -218,7 +218,7 @@ class check_output(BaseDataValidationDecorator):  # noqa: N801 - Hamilton's publ
             )
         except errors.InvalidDecoratorError as exc:
             raise errors.InvalidDecoratorError(
-                f"{describe_function(fn)}: @check_output on node {node.name!r} "
+                f"{describe_use(fn, 'check_output')} on node {node.name!r} "
                 f"({htypes.type_name(node.type)}): {exc}"
             ) from exc
 
@@ -252,12 +252,12 @@ class check_output_custom(BaseDataValidationDecorator):  # noqa: N801 - Hamilton
                 applies = validator.applies_to(node.type)
             except Exception as exc:
                 raise errors.InvalidDecoratorError(
-                    f"{describe_function(fn)}: @check_output_custom: {type(validator).__name__}"
+                    f"{describe_use(fn, 'check_output_custom')}: {type(validator).__name__}"
                     f".applies_to({htypes.type_name(node.type)}) raised {exc!r}."
                 ) from exc
             if not applies:
                 raise errors.InvalidDecoratorError(
-                    f"{describe_function(fn)}: @check_output_custom: validator "
+                    f"{describe_use(fn, 'check_output_custom')}: validator "
                     f"{validator.name()!r} ({type(validator).__name__}) does not apply to node "
                     f"{node.name!r} of type {htypes.type_name(node.type)}."
                 )

@@ -71,6 +71,7 @@ class Driver:
         self._validate_statically()
         self._plans: dict[tuple[Any, ...], ExecutionPlan] = {}
         self.last_run: ExecutionRecord | None = None
+        self.record_timings = False  # when True, last_run.durations holds seconds per node
         if self.hooks.has("run_after_graph_construction"):
             self.hooks.call(
                 "run_after_graph_construction",
@@ -178,6 +179,7 @@ class Driver:
             outputs, self.last_run = _execute.run_plan(
                 self.graph, plan, values, self.hooks, self.executor,
                 inputs=inputs or {}, overrides=overrides or {}, progress=_progress,
+                timed=self.record_timings,
             )
         except Exception as exc:
             self.last_run = getattr(exc, "__hamilton_nb_record__", None)

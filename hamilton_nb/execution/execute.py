@@ -61,6 +61,7 @@ def run_plan(
     inputs: Mapping[str, Any],
     overrides: Mapping[str, Any],
     progress: Any = None,
+    timed: bool = False,
 ) -> tuple[dict[str, Any], rec.ExecutionRecord]:
     """Run ``plan`` with the provided ``values``; return the outputs and the run's record.
 
@@ -82,12 +83,13 @@ def run_plan(
             graph=hamilton_graph, final_vars=list(plan.final_vars), inputs=dict(inputs),
             overrides=dict(overrides), execution_path=list(plan.node_names), run_id=run_id,
         )
-    ctx = RunContext(run_id, hooks, executor, None, progress)
+    timings: dict[str, float] | None = {} if timed else None
+    ctx = RunContext(run_id, hooks, executor, None, progress, timings)
     started = time.perf_counter()
     try:
         run_segment(plan.root, v, ctx)
     except Exception as exc:
-        record = _record(plan, overrides, run_id, time.perf_counter() - started, exc)
+        record = _record(plan, overrides, run_id, time.perf_counter() - started, exc, timings)
         try:
             exc.__hamilton_nb_record__ = record  # type: ignore[attr-defined]
         except (AttributeError, TypeError):
@@ -99,7 +101,7 @@ def run_plan(
             )
         raise
     outputs = {name: v[slot] for name, slot in plan.outputs}
-    record = _record(plan, overrides, run_id, time.perf_counter() - started, None)
+    record = _record(plan, overrides, run_id, time.perf_counter() - started, None, timings)
     if graph_hooks:
         hooks.call(
             "run_after_graph_execution", graph=hamilton_graph, success=True,
@@ -114,11 +116,12 @@ def _record(
     run_id: str,
     seconds: float,
     error: BaseException | None,
+    timings: dict[str, float] | None = None,
 ) -> rec.ExecutionRecord:
     overridden = {  # an input named like a function node overrides it
         name for name in plan.presets if name in overrides or name not in plan.external_checks
     }
     return rec.ExecutionRecord(
         run_id, plan.final_vars, seconds, computed=plan.node_names,
-        presets=plan.presets, overridden=overridden, error=error,
+        presets=plan.presets, overridden=overridden, error=error, durations=timings,
     )

@@ -10,6 +10,7 @@ OVERRIDDEN = "overridden"
 INPUT = "input"
 FAILED = "failed"
 NOT_RUN = "not_run"  # needed, but the run failed before reaching it
+REUSED = "reused"  # an earlier result passed back in (incremental notebook runs)
 
 
 class ExecutionRecord:
@@ -29,8 +30,10 @@ class ExecutionRecord:
         presets: Iterable[str],
         overridden: Collection[str],
         error: BaseException | None = None,
+        durations: dict[str, float] | None = None,
     ) -> None:
         self.run_id = run_id
+        self.durations: dict[str, float] = durations or {}  # seconds per node, when timed
         self.final_vars = final_vars
         self.duration_seconds = duration_seconds
         self.error = error
@@ -39,12 +42,21 @@ class ExecutionRecord:
         self._presets = presets
         self._overridden = overridden
         self._statuses: dict[str, str] | None = None
+        self._reused: set[str] = set()
+
+    def mark_reused(self, names: Iterable[str]) -> None:
+        """Report ``names`` (passed in as overrides) as reused earlier results."""
+        self._reused.update(names)
+        self._statuses = None
 
     @property
     def statuses(self) -> dict[str, str]:
         if self._statuses is None:
             statuses = {
-                name: OVERRIDDEN if name in self._overridden else INPUT for name in self._presets
+                name: REUSED if name in self._reused
+                else OVERRIDDEN if name in self._overridden
+                else INPUT
+                for name in self._presets
             }
             status = COMPUTED if self.error is None or self.failed_node else NOT_RUN
             for name in self._computed:

@@ -11,6 +11,7 @@ Responsibilities:
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -37,9 +38,12 @@ class RunContext:
     executor: Any  # a TaskExecutor for parallel blocks
     task_id: str | None = None
     progress: Callable[[str], None] | None = None
+    timings: dict[str, float] | None = None  # seconds per node, filled when not None
 
     def for_task(self, task_id: str) -> RunContext:
-        return RunContext(self.run_id, self.hooks, self.executor, task_id, self.progress)
+        return RunContext(
+            self.run_id, self.hooks, self.executor, task_id, self.progress, self.timings
+        )
 
 
 class NodeFailure:
@@ -48,7 +52,7 @@ class NodeFailure:
 
 def run_segment(segment: Segment, v: list[Any], ctx: RunContext) -> None:
     """Run every step of ``segment`` over the value array ``v`` (mutated in place)."""
-    if ctx.hooks.node_hooks or ctx.progress is not None:
+    if ctx.hooks.node_hooks or ctx.progress is not None or ctx.timings is not None:
         _run_hooked(segment, v, ctx)
         return
     compiled = segment.compiled
@@ -97,6 +101,7 @@ def _run_hooked(segment: Segment, v: list[Any], ctx: RunContext) -> None:
         kwargs = {p: v[s] for p, s in step.args}
         if ctx.progress is not None:
             ctx.progress(node.name)
+        started = time.perf_counter()
         if before:
             hooks.call(
                 "run_before_node_execution",
@@ -126,12 +131,19 @@ def _run_hooked(segment: Segment, v: list[Any], ctx: RunContext) -> None:
                 result = node.callable(**kwargs)  # type: ignore[misc]
         except Exception as exc:
             annotate(exc, step, v)
+            _add_time(ctx, node.name, started)
             if after:
                 _after(hooks, node, kwargs, None, exc, ctx)
             raise
+        _add_time(ctx, node.name, started)
         v[step.slot] = result
         if after:
             _after(hooks, node, kwargs, result, None, ctx)
+
+
+def _add_time(ctx: RunContext, name: str, started: float) -> None:
+    if ctx.timings is not None:  # per-item nodes add up over their items
+        ctx.timings[name] = ctx.timings.get(name, 0.0) + time.perf_counter() - started
 
 
 def _after(hooks: HookSet, node: Any, kwargs: dict[str, Any], result: Any, error: Any, ctx: RunContext) -> None:

@@ -1,15 +1,17 @@
 """``@config.when`` and friends: which variant a config selects, how it is named, and the
 errors when the config leaves a needed node out.
 
-The selection table is also run against Hamilton (``/tmp/hamref``, when present) to check
+The selection table is also run against Hamilton (apache-hamilton from the test extra) to check
 that missing config keys behave the same way.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
+import sys
 import textwrap
 from types import ModuleType
 from typing import Any
@@ -19,7 +21,8 @@ import pytest
 from hamilton_nb import ad_hoc_utils, driver, errors
 from hamilton_nb.function_modifiers import config
 
-HAMILTON_PYTHON = "/tmp/hamref/bin/python"
+# apache-hamilton (test extra) as the reference, run in a subprocess of this interpreter.
+HAMILTON_PYTHON = sys.executable if importlib.util.find_spec("hamilton") else ""
 
 # One module, written for both engines; {package} is "hamilton" or "hamilton_nb".
 VARIANTS = """

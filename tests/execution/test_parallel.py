@@ -2,7 +2,8 @@
 
 The dataflow of ``parallel_dataflow_module.py`` is run as a real module file, as a
 ``create_temporary_module`` copy of its functions and as a ``module_from_source`` module.
-Small cases that Hamilton also supports are compared with Hamilton (``/tmp/hamref``).
+Small cases that Hamilton also supports are compared with Hamilton (apache-hamilton,
+from the test extra).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ import pytest
 from hamilton_nb import ad_hoc_utils, driver, errors
 from hamilton_nb.execution import executors
 
-HAMILTON_PYTHON = "/tmp/hamref/bin/python"
+# apache-hamilton (test extra) as the reference, run in a subprocess of this interpreter.
+HAMILTON_PYTHON = sys.executable if importlib.util.find_spec("hamilton") else ""
 DATAFLOW_FILE = Path(__file__).with_name("parallel_dataflow_module.py")
 DATAFLOW_MODULE_NAME = "hamilton_nb_tests_parallel_dataflow"
 

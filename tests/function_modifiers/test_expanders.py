@@ -2,12 +2,13 @@
 ``extract_columns``, ``extract_fields`` and ``unpack_fields``.
 
 Every driver is executed twice (the first run is interpreted, the second compiled). A table of
-modules is also built with Hamilton (``/tmp/hamref``, when present) to check node names, types
+modules is also built with Hamilton (apache-hamilton from the test extra) to check node names, types
 and documentation agree.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -36,7 +37,8 @@ from hamilton_nb.function_modifiers import (
     value,
 )
 
-HAMILTON_PYTHON = "/tmp/hamref/bin/python"
+# apache-hamilton (test extra) as the reference, run in a subprocess of this interpreter.
+HAMILTON_PYTHON = sys.executable if importlib.util.find_spec("hamilton") else ""
 
 
 def build(*functions: Callable[..., Any], config_values: dict[str, Any] | None = None) -> Any:

@@ -2,12 +2,13 @@
 ``apply_to``.
 
 Every driver is executed twice (the first run is interpreted, the second compiled). A module
-using each macro is also built with Hamilton (``/tmp/hamref``, when present) to check node
+using each macro is also built with Hamilton (apache-hamilton from the test extra) to check node
 names, types, dependencies and results agree.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -34,7 +35,8 @@ from hamilton_nb.function_modifiers import (
     value,
 )
 
-HAMILTON_PYTHON = "/tmp/hamref/bin/python"
+# apache-hamilton (test extra) as the reference, run in a subprocess of this interpreter.
+HAMILTON_PYTHON = sys.executable if importlib.util.find_spec("hamilton") else ""
 
 
 def build(*functions: Callable[..., Any], cfg: Mapping[str, Any] | None = None) -> driver.Driver:

@@ -6,6 +6,7 @@ node names were observed by running the same modules with Hamilton 1.90.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -30,7 +31,8 @@ from hamilton_nb.function_modifiers import (
     value,
 )
 
-HAMILTON_PYTHON = "/tmp/hamref/bin/python"
+# apache-hamilton (test extra) as the reference, run in a subprocess of this interpreter.
+HAMILTON_PYTHON = sys.executable if importlib.util.find_spec("hamilton") else ""
 
 
 def build(*functions: Callable[..., Any], cfg: Mapping[str, Any] | None = None) -> driver.Driver:

@@ -22,7 +22,8 @@ from hamilton_nb import ad_hoc_utils, driver, errors
 from hamilton_nb.function_modifiers import config
 
 # apache-hamilton (test extra) as the reference, run in a subprocess of this interpreter.
-HAMILTON_PYTHON = sys.executable if importlib.util.find_spec("hamilton") else ""
+HAMILTON_PYTHON = sys.executable
+assert importlib.util.find_spec("hamilton"), "apache-hamilton is missing: pip install -e '.[test]'"
 
 # One module, written for both engines; {package} is "hamilton" or "hamilton_nb".
 VARIANTS = """
@@ -148,8 +149,6 @@ print(json.dumps(out))
 
 @pytest.fixture(scope="module")
 def hamilton_selection() -> list[dict[str, Any]]:
-    if not os.path.exists(HAMILTON_PYTHON):
-        pytest.skip("apache-hamilton reference environment not available")
     payload = json.dumps([VARIANTS.format(package="hamilton"), CONFIGS])
     completed = subprocess.run(
         [HAMILTON_PYTHON, "-c", HAMILTON_SCRIPT],

@@ -204,7 +204,8 @@ class _KindDecorators(metaclass=registry.KindNamespace):
 
     @classmethod
     def _maker(cls, kind: str) -> Callable[..., FunctionModifier]:
-        raise NotImplementedError
+        """The decorator factory for ``kind``; each accessor class (load_from, save_to) defines it."""
+        raise TypeError(f"{cls.__name__} is an accessor base; use load_from or save_to.")
 
 
 class load_from(_KindDecorators):  # noqa: N801 - Hamilton's public name

@@ -11,6 +11,7 @@ Responsibilities:
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -80,7 +81,7 @@ def _free_name(wanted: str, taken: set[str]) -> str:
     return name
 
 
-class BaseDataValidationDecorator(FunctionModifier):
+class BaseDataValidationDecorator(FunctionModifier, abc.ABC):
     """Shared rewrite of ``@check_output`` / ``@check_output_custom``; subclasses choose the
     validators for a node in ``get_validators``."""
 
@@ -96,9 +97,9 @@ class BaseDataValidationDecorator(FunctionModifier):
     def validate(self, fn: Callable[..., Any]) -> None:
         raise_problems(fn, self.display_name(), self._problems)
 
+    @abc.abstractmethod
     def get_validators(self, node: Node, fn: Callable[..., Any]) -> list[DataValidator]:
         """The validators to run on ``node``; raises ``InvalidDecoratorError`` when one cannot."""
-        raise NotImplementedError
 
     def transform(
         self, nodes: list[Node], config: Mapping[str, Any], fn: Callable[..., Any]

@@ -26,7 +26,8 @@ from hamilton_nb import ad_hoc_utils, driver, errors
 from hamilton_nb.execution import executors
 
 # apache-hamilton (test extra) as the reference, run in a subprocess of this interpreter.
-HAMILTON_PYTHON = sys.executable if importlib.util.find_spec("hamilton") else ""
+HAMILTON_PYTHON = sys.executable
+assert importlib.util.find_spec("hamilton"), "apache-hamilton is missing: pip install -e '.[test]'"
 DATAFLOW_FILE = Path(__file__).with_name("parallel_dataflow_module.py")
 DATAFLOW_MODULE_NAME = "hamilton_nb_tests_parallel_dataflow"
 
@@ -419,8 +420,6 @@ print(json.dumps(out))
 
 
 def test_hamilton_agrees_on_the_comparable_cases() -> None:
-    if not os.path.exists(HAMILTON_PYTHON):
-        pytest.skip("apache-hamilton reference environment not available")
     payload = {
         name: [case_source(name, "hamilton"), outputs, inputs]
         for name, (_, outputs, inputs, _) in HAMILTON_CASES.items()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -38,7 +37,8 @@ from hamilton_nb.function_modifiers import (
 )
 
 # apache-hamilton (test extra) as the reference, run in a subprocess of this interpreter.
-HAMILTON_PYTHON = sys.executable if importlib.util.find_spec("hamilton") else ""
+HAMILTON_PYTHON = sys.executable
+assert importlib.util.find_spec("hamilton"), "apache-hamilton is missing: pip install -e '.[test]'"
 
 
 def build(*functions: Callable[..., Any], config_values: dict[str, Any] | None = None) -> Any:
@@ -483,10 +483,8 @@ def test_extract_columns_on_polars_frames() -> None:
 
 
 def _tag() -> Any:
-    try:
-        from hamilton_nb.function_modifiers import tag
-    except (ImportError, AttributeError):  # the metadata family is not there yet
-        pytest.skip("@tag is not available")
+    from hamilton_nb.function_modifiers import tag
+
     return tag
 
 
@@ -839,7 +837,6 @@ def _describe_with(python: str, package: str) -> dict:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not os.path.exists(HAMILTON_PYTHON), reason="Hamilton reference not installed")
 def test_expanders_match_hamilton_names_types_docs_and_results() -> None:
     ours = _describe_with(sys.executable, "hamilton_nb")
     theirs = _describe_with(HAMILTON_PYTHON, "hamilton")

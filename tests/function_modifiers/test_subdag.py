@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -32,7 +31,8 @@ from hamilton_nb.function_modifiers import (
 )
 
 # apache-hamilton (test extra) as the reference, run in a subprocess of this interpreter.
-HAMILTON_PYTHON = sys.executable if importlib.util.find_spec("hamilton") else ""
+HAMILTON_PYTHON = sys.executable
+assert importlib.util.find_spec("hamilton"), "apache-hamilton is missing: pip install -e '.[test]'"
 
 
 def build(*functions: Callable[..., Any], cfg: Mapping[str, Any] | None = None) -> driver.Driver:
@@ -531,7 +531,6 @@ def _describe_with(python: str, package: str) -> dict[str, Any]:
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.skipif(not os.path.exists(HAMILTON_PYTHON), reason="Hamilton reference not installed")
 def test_subdags_match_hamilton_names_types_dependencies_and_results() -> None:
     ours = _describe_with(sys.executable, "hamilton_nb")
     theirs = _describe_with(HAMILTON_PYTHON, "hamilton")

@@ -19,16 +19,32 @@ _SUBMODULES = frozenset(
         "driver",
         "errors",
         "execution",
+        "extension",
         "function_modifiers",
         "graph",
         "graph_types",
         "htypes",
         "io",
         "lifecycle",
+        "magics",
         "node",
         "registry",
     }
 )
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext hamilton_nb``: register the notebook magics (``%%cell_to_module`` ...)."""
+    from hamilton_nb.extension import load_ipython_extension as load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    """``%unload_ext hamilton_nb``: remove the notebook magics."""
+    from hamilton_nb.extension import unload_ipython_extension as unload
+
+    unload(ipython)
 
 
 def __getattr__(name: str) -> Any:

@@ -21,11 +21,19 @@ from hamilton_nb.graph_types import HamiltonGraph, HamiltonNode
 from hamilton_nb.lifecycle import api
 from hamilton_nb.lifecycle.hooks import HookSet
 from hamilton_nb.node import NodeType
+from hamilton_nb.visualization.driver_api import VisualizationMixin
 
 FinalVar = str | Callable[..., Any] | HamiltonNode
 
+# Notebook cell modules are updated in place; each update sets a new value of this attribute.
+MODULE_VERSION_ATTR = "__hamilton_nb_version__"
 
-class Driver:
+
+def _module_versions(modules: Iterable[ModuleType]) -> tuple[tuple[dict[str, Any], Any], ...]:
+    return tuple((vars(m), vars(m).get(MODULE_VERSION_ATTR)) for m in modules)
+
+
+class Driver(VisualizationMixin):
     """Builds the dataflow of ``modules`` under ``config`` and executes requested outputs.
 
     ``Driver(config, *modules, adapter=None)`` is the legacy constructor: unless an adapter
@@ -49,51 +57,73 @@ class Driver:
         self.hooks = HookSet(adapters)
         self.result_builder = self.hooks.result_builder or _default_result_builder or base.PandasDataFrameResult()
         self.executor = _executor or SynchronousLocalTaskExecutor()
-        self.graph: FunctionGraph = build_graph(
-            modules,
+        self.materializers = list(_materializers)
+        self._build_options = (config, allow_module_overrides, _dynamic_execution)
+        self.last_run: ExecutionRecord | None = None
+        self.record_timings = False  # when True, last_run.durations holds seconds per node
+        self._build()
+
+    def _build(self) -> None:
+        """Build the graph of ``self.modules``; also rebuilds after a cell module changed."""
+        config, allow_module_overrides, dynamic_execution = self._build_options
+        versions = _module_versions(self.modules)
+        graph = build_graph(
+            self.modules,
             config,
             allow_module_overrides=allow_module_overrides,
             edge_check=self.hooks.edge_check,
         )
-        self.materializers = list(_materializers)
         if self.materializers:
             from hamilton_nb.io import materialization
 
-            self.graph = materialization.extend_graph(
-                self.graph, self.materializers, self.hooks.edge_check
-            )
-        if self.graph.block_paths and not _dynamic_execution:
-            blocks = sorted({p[0] for p in self.graph.block_paths.values() if p})
+            graph = materialization.extend_graph(graph, self.materializers, self.hooks.edge_check)
+        if graph.block_paths and not dynamic_execution:
+            blocks = sorted({p[0] for p in graph.block_paths.values() if p})
             raise errors.ParallelizableError(
                 f"nodes {blocks} return Parallelizable, which needs dynamic execution: build the "
                 "driver with Builder()...enable_dynamic_execution(allow_experimental_mode=True)."
             )
-        self._validate_statically()
+        self._validate_statically(graph)
+        self._graph = graph
+        self._module_versions = versions
         self._plans: dict[tuple[Any, ...], ExecutionPlan] = {}
-        self.last_run: ExecutionRecord | None = None
-        self.record_timings = False  # when True, last_run.durations holds seconds per node
         if self.hooks.has("run_after_graph_construction"):
             self.hooks.call(
                 "run_after_graph_construction",
-                graph=HamiltonGraph.from_graph(self.graph),
-                config=dict(self.graph.config),
+                graph=HamiltonGraph.from_graph(graph),
+                config=dict(graph.config),
             )
+
+    @property
+    def graph(self) -> FunctionGraph:
+        """The built graph. When a notebook cell module it was built from has been re-run
+        since, the graph is rebuilt first (and the plan cache cleared), so drivers see the
+        cell's new functions without being rebuilt by hand."""
+        for namespace, version in self._module_versions:
+            if namespace.get(MODULE_VERSION_ATTR) != version:
+                self._build()
+                break
+        return self._graph
+
+    @graph.setter
+    def graph(self, graph: FunctionGraph) -> None:
+        self._graph = graph
 
     @property
     def config(self) -> dict[str, Any]:
         return dict(self.graph.config)
 
-    def _validate_statically(self) -> None:
+    def _validate_statically(self, graph: FunctionGraph) -> None:
         if not (self.hooks.has("run_to_validate_node") or self.hooks.has("run_to_validate_graph")):
             return
         problems = []
-        for name in self.graph.order:
-            node = HamiltonNode.from_node(self.graph.nodes[name])
+        for name in graph.order:
+            node = HamiltonNode.from_node(graph.nodes[name])
             for ok, message in self.hooks.call("run_to_validate_node", node=node):
                 if not ok:
                     problems.append(f"  node {name!r}: {message}")
         for ok, message in self.hooks.call(
-            "run_to_validate_graph", graph=HamiltonGraph.from_graph(self.graph)
+            "run_to_validate_graph", graph=HamiltonGraph.from_graph(graph)
         ):
             if not ok:
                 problems.append(f"  graph: {message}")
@@ -138,14 +168,15 @@ class Driver:
         inputs: Mapping[str, Any] | None,
         overrides: Mapping[str, Any] | None,
     ) -> tuple[ExecutionPlan, dict[str, Any]]:
+        graph = self.graph  # rebuilt here if a cell module changed
         names = self._final_var_names(final_vars)
         inputs = dict(inputs or {})
         overrides = dict(overrides or {})
-        config = self.graph.config
+        config = graph.config
         clash = sorted(
             k for k in inputs
-            if k in config and k in self.graph.nodes
-            and self.graph.nodes[k].node_role is NodeType.EXTERNAL
+            if k in config and k in graph.nodes
+            and graph.nodes[k].node_role is NodeType.EXTERNAL
         )
         if clash:
             raise errors.ExecutionError(
@@ -153,15 +184,15 @@ class Driver:
             )
         values = {
             k: v for k, v in config.items()
-            if k in self.graph.nodes and self.graph.nodes[k].node_role is NodeType.EXTERNAL
+            if k in graph.nodes and graph.nodes[k].node_role is NodeType.EXTERNAL
         }
         values.update(inputs)
         values.update(overrides)
-        provided = frozenset(k for k in values if k in self.graph.nodes)
+        provided = frozenset(k for k in values if k in graph.nodes)
         key = (tuple(names), provided)
         plan = self._plans.get(key)
         if plan is None:
-            plan = self._plans[key] = compile_plan(self.graph, names, provided)
+            plan = self._plans[key] = compile_plan(graph, names, provided)
         _execute.check_inputs(plan, values, self.hooks)
         return plan, values
 
@@ -175,9 +206,11 @@ class Driver:
     ) -> dict[str, Any]:
         """Compute ``final_vars``; return ``{name: value}`` without building a result."""
         plan, values = self._prepare(final_vars, inputs, overrides)
+        if display_graph:
+            self._display_execution(final_vars, inputs, overrides)
         try:
             outputs, self.last_run = _execute.run_plan(
-                self.graph, plan, values, self.hooks, self.executor,
+                self._graph, plan, values, self.hooks, self.executor,
                 inputs=inputs or {}, overrides=overrides or {}, progress=_progress,
                 timed=self.record_timings,
             )

@@ -71,6 +71,39 @@ class InputTypeError(ExecutionError):
     """An input value does not match the type its consumers declare."""
 
 
+class RenderError(HamiltonNBError):
+    """DOT text could not be turned into a picture: the renderer failed, timed out or is missing."""
+
+
+class RendererNotFoundError(RenderError):
+    """No Graphviz renderer (system ``dot`` or the ``graphviz-pure`` wheel) is available."""
+
+
+class UnsupportedFormatError(RenderError, ValueError):
+    """The available renderer cannot write the requested output format."""
+
+
+class VisualizationError(HamiltonNBError, ValueError):
+    """A DAG picture was asked for with invalid options (orientation, styles, file, nodes)."""
+
+
+class CellModuleError(HamiltonNBError, ValueError):
+    """A notebook cell module cannot be created or used as asked (bad name, name taken, ...)."""
+
+
+class UnsafeWriteError(HamiltonNBError, FileExistsError):
+    """Writing a cell to a file would overwrite changes made outside the notebook."""
+
+
+class MissingDependencyError(HamiltonNBError, ImportError):
+    """A feature needs an optional package that is not installed (the message has the command)."""
+
+
+class ModuleReloadError(HamiltonNBError):
+    """A changed project module could not be reloaded (syntax error, or its code raised);
+    the previous version stays in use."""
+
+
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """Return ``" (did you mean 'x'?)"`` when a close match exists, else ``""``."""
     matches = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.6)

@@ -119,6 +119,8 @@ def _subclass(up: Any, down: Any) -> bool:
 
 def value_matches(value: Any, tp: Any) -> bool:
     """Does ``value`` fit the annotation ``tp``? Generics are checked by origin only."""
+    if type(value) is tp or tp is Any:  # the common case, without typing introspection
+        return True
     stack = [tp]
     while stack:
         current = base_type(stack.pop())

@@ -24,7 +24,7 @@ endif
 
 help:
 	@echo "make venv     create .venv and install .[test,notebook] (editable)"
-	@echo "make sysdeps  make sure Graphviz's 'dot' is available"
+	@echo "make sysdeps  make sure Graphviz's 'dot' and Chromium (browser tests) are available"
 	@echo "make demo     execute $(NOTEBOOKS) headless, write HTML to $(BUILD)/"
 	@echo "make test     run the test suite"
 	@echo "make bench    install .[bench] and run benchmarks/bench_engine.py"
@@ -54,6 +54,16 @@ sysdeps:
 	else \
 	  echo "sysdeps: Graphviz 'dot' is not on PATH; install it with:"; \
 	  echo "    sudo apt-get update && sudo apt-get install -y graphviz"; \
+	fi
+	@if [ -x /usr/bin/chromium ]; then \
+	  echo "sysdeps: chromium found at /usr/bin/chromium"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "sysdeps: installing chromium with apt-get (for the browser tests)"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq chromium > /dev/null; \
+	else \
+	  echo "sysdeps: /usr/bin/chromium is missing (the browser tests need it); install it with:"; \
+	  echo "    sudo apt-get update && sudo apt-get install -y chromium"; \
 	fi
 
 demo: venv sysdeps

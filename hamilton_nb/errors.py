@@ -95,6 +95,11 @@ class UnsafeWriteError(HamiltonNBError, FileExistsError):
     """Writing a cell to a file would overwrite changes made outside the notebook."""
 
 
+class ExportError(HamiltonNBError, ValueError):
+    """A notebook cannot be exported to modules (unreadable notebook, bad cell, bad target);
+    nothing was written."""
+
+
 class MissingDependencyError(HamiltonNBError, ImportError):
     """A feature needs an optional package that is not installed (the message has the command)."""
 

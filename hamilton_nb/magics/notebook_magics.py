@@ -2,8 +2,9 @@
 
 Responsibilities:
 - ``HamiltonNBMagics``: ``%%cell_to_module``, ``%%incr_cell_to_module``, ``%print_module``,
-  ``%reset_module``, ``%%set_dict``, ``%module_to_cell`` (alias ``%insert_module``) and
-  ``%hamilton_status``, each a thin wrapper over ``cell_run``, ``assigned``, ``status`` and
+  ``%reset_module``, ``%%set_dict``, ``%module_to_cell`` (alias ``%insert_module``),
+  ``%hamilton_status`` and ``%export_modules`` (``hamilton_nb.export``), each a thin wrapper
+  over ``cell_run``, ``assigned``, ``status`` and
   the display helpers of ``hamilton_nb.extension.display``.
 - Errors: usage problems become a one-line ``UsageError``; a failing cell raises the original
   exception (``SyntaxError``, the build error, the node's exception) with the traceback cut
@@ -325,3 +326,29 @@ class HamiltonNBMagics(Magics):
         if unknown:
             raise UsageError(self._unknown_module(unknown[0]))
         display.show_status(status.build_report(self.state, names or None))
+
+    @magic_arguments()
+    @argument("directory", nargs="?", default=".", help="Folder for the NAME.py files "
+              "(default: the current folder).")
+    @argument("--module", action="append", metavar="NAME", help="Export only NAME (repeatable).")
+    @argument("--force", action="store_true", help="Overwrite files that hold other content.")
+    @line_magic
+    def export_modules(self, line: str) -> None:
+        """%export_modules [DIR]: write every cell module, as this kernel last ran it, to
+        DIR/NAME.py (imports at the top, a provenance docstring). Existing files with other
+        content are left alone unless --force."""
+        from hamilton_nb.export import export_session, session_origin, write_modules
+
+        args = parse_argstring(self.export_modules, line)
+        names = args.module or sorted(self.state.cells)
+        unknown = [n for n in names if n not in self.state.cells]
+        if unknown or not names:
+            raise UsageError(self._unknown_module(unknown[0] if unknown else ""))
+        parts = {name: self.state.cells[name].parts for name in names}
+        try:
+            exported = export_session(parts, session_origin(self.ip.user_ns))
+            written = write_modules(exported, args.directory, force=args.force)
+        except errors.ExportError as exc:
+            raise UsageError(str(exc)) from None
+        for path, action in written:
+            print(f"{action} {path}")

@@ -51,6 +51,7 @@ TESTED = {
     "02_decorators.ipynb",
     "03_notebook_workflow.ipynb",
     "04_visualization.ipynb",
+    "05_to_production.ipynb",
 }
 
 
@@ -281,3 +282,26 @@ def test_visualization() -> None:
     assert "Best region share" in before_run and "output" in before_run
     assert "'best_share': 0." in cell_output(nb, 'dr.execute(["best_share"]')
 
+
+def test_to_production() -> None:
+    nb = execute("05_to_production.ipynb")
+    text_outputs(nb.cells)  # no cell failed
+    summary = "{'total': 5472.0, 'per_order': 15.86, 'best_day': '2024-03-04'}"
+    assert summary in cell_output(nb, "import report\nimport shop")
+    exported = cell_output(nb, "import sys\nimport tempfile")
+    assert "from_kernel/report.py" in exported and "from_kernel/shop.py" in exported
+    assert "modules/report.py" in cell_output(nb, 'hamilton_nb = f"')
+    listing = cell_output(nb, 'print((modules / "report.py")')
+    assert listing.startswith('"""Exported from 05_to_production.ipynb (cells ')
+    assert listing.count("import pandas as pd") == 1 and "%%" not in listing
+    assert listing.index("def total_revenue") < listing.index("def summary")
+    assert "2 module(s) up to date" in cell_output(nb, "!{hamilton_nb} export")
+    run = cell_output(nb, '(workdir / "inputs.json")')
+    assert "ok: 6 nodes from shop, report" in run
+    assert '"total": 5472.0' in run and '"best_day": "2024-03-04"' in run
+    table = cell_output(nb, "!{hamilton_nb} run")
+    assert "best_day           '2024-03-04'" in table and "revenue_per_order  15.86" in table
+    production = cell_output(nb, "%reset_module shop")
+    assert "shop.py report.py" in production
+    assert "same result as in the notebook: True" in production
+    assert cell_output(nb, "import shutil").strip() == "False"  # the temporary folder is gone

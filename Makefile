@@ -75,6 +75,8 @@ test: venv sysdeps
 bench: venv
 	$(UV) pip install --python $(PY) -e ".[bench]"
 	$(PY) benchmarks/bench_engine.py
+	$(PY) benchmarks/bench_magic.py
+	$(PY) benchmarks/bench_viz.py
 
 clean:
 	rm -rf $(VENV) $(BUILD) dist .pytest_cache .hypothesis .ruff_cache .mypy_cache

@@ -27,7 +27,7 @@ help:
 	@echo "make sysdeps  make sure Graphviz's 'dot' and Chromium (browser tests) are available"
 	@echo "make demo     execute $(NOTEBOOKS) headless, write HTML to $(BUILD)/"
 	@echo "make test     run the test suite"
-	@echo "make bench    install .[bench] and run benchmarks/bench_engine.py"
+	@echo "make bench    install .[bench] and run the engine, magic and visualization benchmarks"
 	@echo "make clean    remove .venv, build/ and caches"
 
 $(PY):

@@ -8,8 +8,7 @@ Responsibilities:
   module-level helpers, classes, constants and project modules they reference, transitively.
 - ``node_fingerprints``: per node, its code, the config keys it declares, its upstream
   fingerprints and the input/override/config values it is given.
-- ``project_module_file`` and ``FileDigests``: which modules belong to the user's project, and
-  the content digests of their files.
+Which modules belong to the project, and file digests, live in ``project_files``.
 
 An object that cannot be hashed reliably makes every fingerprint depending on it ``None``:
 such nodes (and their downstream) are never reused. Functions of installed libraries count as
@@ -20,24 +19,26 @@ from __future__ import annotations
 
 import enum
 import functools
-import hashlib
 import os
 import pickle
 import sys
-import sysconfig
-import time
 import types
 from collections.abc import Collection, Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 from hamilton_nb.function_modifiers.base import MODIFIERS_ATTR, Stage
 from hamilton_nb.graph import FunctionGraph
+from hamilton_nb.magics.project_files import (
+    FILE_DIGESTS,
+    FileDigests,
+    _blake,
+    project_module_file,
+    resolve_root,
+)
 from hamilton_nb.node import Node, NodeType
 
 # Nodes that read or write outside data (materializers): always run, never reused.
 SIDE_EFFECT_TAGS = ("hamilton.data_loader", "hamilton.data_saver")
-_RACY_NS = 2_000_000_000  # a file modified this close to when it was hashed is re-read
 _TOOL_PACKAGE = __name__.split(".", 1)[0]
 
 
@@ -45,104 +46,8 @@ class Unhashable(Exception):
     """Internal signal: an object cannot be hashed reliably (what depends on it is volatile)."""
 
 
-def _blake(data: bytes | memoryview) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
 def _join(*parts: str) -> str:
     return _blake("\x1f".join(parts).encode("utf-8", "surrogatepass"))
-
-
-# -- project files -------------------------------------------------------------------------
-
-
-class FileDigests:
-    """Content digests of files; a file is re-read only when its stat changed, or when it was
-    modified so shortly before it was last hashed that an equal stat proves nothing."""
-
-    def __init__(self) -> None:
-        self._cache: dict[str, tuple[int, int, int, str]] = {}  # path -> mtime, size, at, digest
-
-    def digest(self, path: str | os.PathLike[str]) -> str | None:
-        """The file's content digest, or ``None`` when it cannot be read."""
-        key = os.fspath(path)
-        try:
-            stat = os.stat(key)
-        except OSError:
-            return None
-        cached = self._cache.get(key)
-        if (
-            cached is not None
-            and cached[0] == stat.st_mtime_ns
-            and cached[1] == stat.st_size
-            and stat.st_mtime_ns + _RACY_NS < cached[2]
-        ):
-            return cached[3]
-        recorded_at = time.time_ns()
-        try:
-            with open(key, "rb") as handle:
-                content = handle.read()
-        except OSError:
-            return None
-        digest = _blake(content)
-        self._cache[key] = (stat.st_mtime_ns, stat.st_size, recorded_at, digest)
-        return digest
-
-
-FILE_DIGESTS = FileDigests()
-
-
-@functools.lru_cache(maxsize=64)
-def _excluded_prefixes(root: str) -> tuple[str, ...]:
-    """Directories whose modules are never project modules: the interpreter, the virtual
-    environment, site-packages, the standard library, and hamilton_nb itself (except a
-    directory that contains the project root, such as a prefix the project lives in)."""
-    candidates = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
-    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
-        candidates.add(sysconfig.get_path(key))
-    candidates.add(str(Path(__file__).resolve().parent.parent))  # the hamilton_nb package
-    candidates.update(p for p in sys.path if "site-packages" in p or "dist-packages" in p)
-    prefixes = []
-    for candidate in candidates:
-        if not candidate:
-            continue
-        real = os.path.realpath(candidate)
-        if not _is_under(root, real):
-            prefixes.append(real)
-    return tuple(sorted(prefixes))
-
-
-def _is_under(path: str, directory: str) -> bool:
-    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
-
-
-def resolve_root(root: str | os.PathLike[str] | None) -> str:
-    """The project root as a real path (the current directory when ``root`` is None)."""
-    return os.path.realpath(os.fspath(root) if root is not None else os.getcwd())
-
-
-_file_cache: dict[tuple[str, int, str], str | None] = {}
-
-
-def project_module_file(module: types.ModuleType, root: str) -> str | None:
-    """The real path of ``module``'s source file when it belongs to the project under ``root``
-    (a ``.py`` file under ``root``, outside any environment or library directory); else None."""
-    name = getattr(module, "__name__", None)
-    if not isinstance(name, str):
-        return None
-    key = (name, id(module), root)
-    if key in _file_cache:
-        return _file_cache[key]
-    result = None
-    file = getattr(module, "__file__", None)
-    if isinstance(file, str) and file.endswith(".py") and os.path.isfile(file):
-        real = os.path.realpath(file)
-        if _is_under(real, root) and not any(_is_under(real, p) for p in _excluded_prefixes(root)):
-            result = real
-    if len(_file_cache) > 20_000:
-        _file_cache.clear()
-    _file_cache[key] = result
-    return result
 
 
 # -- tokens ----------------------------------------------------------------------------------

@@ -248,7 +248,7 @@ def write_modules(
     Every target is checked before anything is written: a folder in the way, or an existing
     file with other content (unless ``force``), is an ``ExportError`` and nothing changes.
     """
-    from hamilton_nb.magics.safe_write import atomic_write
+    from hamilton_nb.files import write_text_atomically
 
     folder = _target_dir(out_dir)
     actions = []
@@ -269,5 +269,5 @@ def write_modules(
     folder.mkdir(parents=True, exist_ok=True)
     for module, (target, action) in zip(exported, actions, strict=True):
         if action == "wrote":
-            atomic_write(target, module.text)
+            write_text_atomically(target, module.text)
     return actions

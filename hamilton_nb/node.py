@@ -17,7 +17,6 @@ from typing import Any
 from hamilton_nb import errors, htypes
 
 
-
 class DependencyType(enum.Enum):
     """Whether a parameter must be provided (``REQUIRED``) or has a default (``OPTIONAL``)."""
 

@@ -45,7 +45,7 @@ _OTHER_METHODS = frozenset(
 Impl = tuple[Callable[..., Any], "frozenset[str] | None"]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def spec_parameters(hook_name: str) -> frozenset[str]:
     """The keyword parameters the engine passes to ``hook_name``."""
     method = getattr(_KEYWORD_HOOKS[hook_name], hook_name)

@@ -1,8 +1,6 @@
 """Writing cells to ``.py`` files without losing anything written elsewhere.
 
 Responsibilities:
-- ``atomic_write``: the new text appears all at once (temporary file in the same folder, then
-  ``os.replace``); readers never see half a file, a crash leaves the old file intact.
 - ``WriteGuard``: remembers, per path, the content the notebook last wrote to (or read from,
   with ``%module_to_cell``) the file; a file that exists with any other content was changed
   outside the notebook, and writing over it needs ``force``.
@@ -11,30 +9,10 @@ Responsibilities:
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
 from hamilton_nb import errors
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` (UTF-8) in one step, keeping the file's permissions."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    mode = path.stat().st_mode & 0o777 if path.exists() else None
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+from hamilton_nb.files import write_text_atomically
 
 
 def _digest(data: bytes) -> str:
@@ -90,7 +68,7 @@ class WriteGuard:
         )
 
     def write(self, path: Path, text: str, force: bool = False) -> None:
-        """``check``, then ``atomic_write``, then ``remember``."""
+        """``check``, then an atomic write (``files.write_text_atomically``), then ``remember``."""
         self.check(path, text, force)
-        atomic_write(Path(path), text)
+        write_text_atomically(path, text)
         self.remember(path, text)

@@ -22,6 +22,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from hamilton_nb import errors
+from hamilton_nb.files import write_text_atomically
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -92,7 +93,7 @@ def save_view(
         path = path.with_suffix(f".{fmt}") if path_format else path.with_name(f"{path.name}.{fmt}")
     view.save(path, format=fmt)
     if keep_dot and fmt not in render.SOURCE_FORMATS:
-        render.write_atomically(path.with_suffix(".gv"), view.source.encode("utf-8"))
+        write_text_atomically(path.with_suffix(".gv"), view.source)
     if kwargs.get("view"):
         render.open_in_viewer(path)
     return path

@@ -19,13 +19,13 @@ import html
 import os
 import subprocess
 import sys
-import tempfile
 import threading
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
 from hamilton_nb.errors import RendererNotFoundError, RenderError, UnsupportedFormatError
+from hamilton_nb.files import write_atomically
 from hamilton_nb.visualization.renderers import (
     DEFAULT_TIMEOUT,
     GRAPHVIZ_FORMATS,
@@ -129,39 +129,6 @@ def format_for_path(path: str | os.PathLike[str]) -> str:
             "such as .svg, .png, .pdf or .dot, or pass format='svg'"
         )
     return suffix[1:]
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same directory.
-
-    Readers see the old file or the new one, never a partial one; on failure the old file is
-    untouched and the temporary file removed. Missing parent directories are created.
-    """
-    if path.is_dir():
-        raise IsADirectoryError(
-            f"cannot save to {str(path)!r}: it is a directory; give a file name such as "
-            f"{str(path / 'dag.svg')!r}"
-        )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, _file_mode(path))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _file_mode(path: Path) -> int:
-    """The existing file's permissions, or the usual ones for a new file under the umask."""
-    try:
-        return path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def open_in_viewer(path: Path) -> None:

@@ -13,11 +13,12 @@ import pytest
 
 from hamilton_nb import errors
 from hamilton_nb.driver import MODULE_VERSION_ATTR, Builder
+from hamilton_nb.files import write_text_atomically as atomic_write
 from hamilton_nb.magics.assigned import assigned_names, run_and_collect
 from hamilton_nb.magics.locate import describe, locate
 from hamilton_nb.magics.module_source import cell_module_name, read_module_source
 from hamilton_nb.magics.progress import DelayedProgress
-from hamilton_nb.magics.safe_write import WriteGuard, atomic_write
+from hamilton_nb.magics.safe_write import WriteGuard
 
 # -- safe writes -------------------------------------------------------------------------------
 
@@ -284,3 +285,11 @@ def test_plain_modules_never_trigger_a_rebuild() -> None:
     graph = dr.graph
     dr.execute(["a"])
     assert dr.graph is graph
+
+
+def test_atomic_write_gives_a_new_file_the_usual_permissions(tmp_path) -> None:
+    umask = os.umask(0)
+    os.umask(umask)
+    target = tmp_path / "new_module.py"
+    atomic_write(target, "x = 1\n")
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's private 0o600

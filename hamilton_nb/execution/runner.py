@@ -90,7 +90,7 @@ def _run_plain(segment: Segment, v: list[Any], ctx: RunContext) -> None:
 
 def _run_hooked(segment: Segment, v: list[Any], ctx: RunContext) -> None:
     hooks = ctx.hooks
-    method = hooks.method_impl()
+    method = hooks.execute_method
     before = hooks.has("run_before_node_execution")
     after = hooks.has("run_after_node_execution")
     for step in segment.steps:

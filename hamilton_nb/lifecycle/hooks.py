@@ -132,6 +132,7 @@ class HookSet:
                 "(each replaces how a node's function is called, via run_to_execute_node or "
                 "execute_node). Keep one of them."
             )
+        self.execute_method = self._execute_method()  # at most one adapter runs nodes
         self.node_hooks = bool(
             self.impls["run_before_node_execution"]
             or self.impls["run_after_node_execution"]
@@ -161,6 +162,16 @@ class HookSet:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(state["adapters"])  # type: ignore[misc]
 
+    def _execute_method(self) -> Callable[..., Any] | None:
+        """The ``run_to_execute_node`` implementation as a keyword-calling function, if any."""
+        impls = self.impls["run_to_execute_node"]
+        if not impls:
+            return None
+        method, params = impls[0]
+        if params is None:
+            return method
+        return lambda **kw: method(**{k: kw[k] for k in params if k in kw})
+
     def has(self, hook_name: str) -> bool:
         return bool(self.impls[hook_name])
 
@@ -174,12 +185,3 @@ class HookSet:
                 results.append(method(**{k: kwargs[k] for k in params if k in kwargs}))
         return results
 
-    def method_impl(self) -> Callable[..., Any] | None:
-        """The last registered ``run_to_execute_node`` as a keyword-calling function, if any."""
-        impls = self.impls["run_to_execute_node"]
-        if not impls:
-            return None
-        method, params = impls[-1]
-        if params is None:
-            return method
-        return lambda **kw: method(**{k: kw[k] for k in params if k in kw})

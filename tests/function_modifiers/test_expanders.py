@@ -8,11 +8,6 @@ and documentation agree.
 
 from __future__ import annotations
 
-import importlib.util
-import json
-import subprocess
-import sys
-import textwrap
 from collections.abc import Callable
 from typing import Any, TypedDict
 
@@ -35,10 +30,6 @@ from hamilton_nb.function_modifiers import (
     unpack_fields,
     value,
 )
-
-# apache-hamilton (test extra) as the reference, run in a subprocess of this interpreter.
-HAMILTON_PYTHON = sys.executable
-assert importlib.util.find_spec("hamilton"), "apache-hamilton is missing: pip install -e '.[test]'"
 
 
 def build(*functions: Callable[..., Any], config_values: dict[str, Any] | None = None) -> Any:
@@ -807,39 +798,12 @@ def injected(x: int) -> int:
     return x
 '''
 
-PARITY_SCRIPT = """
-import json, sys, types
-package = sys.argv[1]
-module = sys.modules["parity_module"] = types.ModuleType("parity_module")
-exec(sys.stdin.read(), module.__dict__)
-driver = __import__(package + ".driver", fromlist=["Builder"])
-dr = driver.Builder().with_modules(module).build()
-rows = {
-    n.name: [repr(n.type), n.documentation or "", sorted(n.required_dependencies)]
-    for n in dr.list_available_variables()
-    if not n.is_external_input
-}
-out = dr.execute(sorted(rows), inputs={"a": 3, "b": 4, "x": 5})
-print(json.dumps({"nodes": rows, "results": {k: repr(v) for k, v in out.items()}}))
-"""
-
-
-def _describe_with(python: str, package: str) -> dict:
-    completed = subprocess.run(
-        [python, "-c", PARITY_SCRIPT, package],
-        input=textwrap.dedent(PARITY_MODULE.format(package=package)),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert completed.returncode == 0, completed.stderr
-    return json.loads(completed.stdout.strip().splitlines()[-1])
-
 
 @pytest.mark.slow
-def test_expanders_match_hamilton_names_types_docs_and_results() -> None:
-    ours = _describe_with(sys.executable, "hamilton_nb")
-    theirs = _describe_with(HAMILTON_PYTHON, "hamilton")
+def test_expanders_match_hamilton_names_types_docs_and_results(describe_in_both) -> None:
+    ours, theirs = describe_in_both(
+        PARITY_MODULE, ["type", "doc", "required"], {"a": 3, "b": 4, "x": 5}
+    )
     assert ours["results"] == theirs["results"]
     assert ours["nodes"].keys() == theirs["nodes"].keys()
     for name, row in ours["nodes"].items():

@@ -6,11 +6,6 @@ node names were observed by running the same modules with Hamilton 1.90.
 
 from __future__ import annotations
 
-import importlib.util
-import json
-import subprocess
-import sys
-import textwrap
 from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import Any
@@ -29,10 +24,6 @@ from hamilton_nb.function_modifiers import (
     tag,
     value,
 )
-
-# apache-hamilton (test extra) as the reference, run in a subprocess of this interpreter.
-HAMILTON_PYTHON = sys.executable
-assert importlib.util.find_spec("hamilton"), "apache-hamilton is missing: pip install -e '.[test]'"
 
 
 def build(*functions: Callable[..., Any], cfg: Mapping[str, Any] | None = None) -> driver.Driver:
@@ -497,42 +488,8 @@ def top(foo: int) -> int:
     return -foo
 '''
 
-PARITY_SCRIPT = """
-import json, sys, types
-package = sys.argv[1]
-module = sys.modules["parity_module"] = types.ModuleType("parity_module")
-exec(sys.stdin.read(), module.__dict__)
-driver = __import__(package + ".driver", fromlist=["Builder"])
-dr = driver.Builder().with_modules(module).build()
-rows = {
-    n.name: [
-        repr(n.type),
-        sorted(n.required_dependencies),
-        sorted(n.optional_dependencies),
-        bool(n.tags.get("hamilton.non_final_node")),
-    ]
-    for n in dr.list_available_variables()
-    if not n.is_external_input
-}
-out = dr.execute(sorted(rows))
-print(json.dumps({"nodes": rows, "results": {k: repr(v) for k, v in out.items()}}))
-"""
 
-
-def _describe_with(python: str, package: str) -> dict[str, Any]:
-    completed = subprocess.run(
-        [python, "-c", PARITY_SCRIPT, package],
-        input=textwrap.dedent(PARITY_MODULE.format(package=package)),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return json.loads(completed.stdout.strip().splitlines()[-1])
-
-
-def test_subdags_match_hamilton_names_types_dependencies_and_results() -> None:
-    ours = _describe_with(sys.executable, "hamilton_nb")
-    theirs = _describe_with(HAMILTON_PYTHON, "hamilton")
+def test_subdags_match_hamilton_names_types_dependencies_and_results(describe_in_both) -> None:
+    ours, theirs = describe_in_both(PARITY_MODULE, ["type", "required", "optional", "non_final"])
     assert ours["nodes"] == theirs["nodes"]
     assert ours["results"] == theirs["results"]

@@ -52,9 +52,6 @@ class FunctionGraph:
     def __len__(self) -> int:
         return len(self.nodes)
 
-    def dependencies(self, name: str) -> Iterable[str]:
-        return self.nodes[name].input_types.keys()
-
     def require(self, names: Iterable[str], what: str = "node") -> list[str]:
         """Return ``names`` as a list; raise ``UnknownNodeError`` for any that is not a node."""
         names = list(names)

@@ -760,7 +760,9 @@ def main(argv: list[str] | None = None) -> int:
     print("\n5. Decorator resolution: build time per generated node")
     print(bench_decorators.report_decorators(decorators))
     print("\nTargets (hamilton_nb)")
-    print(report_targets(dags, ours.chains, fans, imports, bench_decorators.target_line(decorators)))
+    print(
+        report_targets(dags, ours.chains, fans, imports, bench_decorators.target_line(decorators))
+    )
     print(f"\ntotal benchmark time {time.perf_counter() - started:.1f} s; {load_average()}")
     return 0
 

@@ -170,7 +170,9 @@ def side(name: str, repeat: int) -> dict[str, Any]:
 def run_side(name: str, repeat: int) -> dict[str, Any] | None:
     proc = subprocess.run(
         [sys.executable, __file__, "--side", name, "--repeat", str(repeat)],
-        capture_output=True, text=True, timeout=900,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     if proc.returncode != 0:
         print(f"[{name}] failed:\n{proc.stderr[-3000:]}", file=sys.stderr)
@@ -201,8 +203,10 @@ def main() -> None:
     hamilton = run_side("hamilton", repeat) if have_hamilton else None
     if ours and hamilton and ours[LEAF] != hamilton[LEAF]:
         raise SystemExit(f"results differ: ours {LEAF}={ours[LEAF]}, Hamilton {hamilton[LEAF]}")
-    print(f"%%cell_to_module re-runs, {FUNCTIONS}-function cell; ms, best / median of {repeat} "
-          f"(Hamilton's slow case: of {max(2, repeat // 4)})")
+    print(
+        f"%%cell_to_module re-runs, {FUNCTIONS}-function cell; ms, best / median of {repeat} "
+        f"(Hamilton's slow case: of {max(2, repeat // 4)})"
+    )
     header = f"{'':44} {'hamilton_nb magic':>21} {'hamilton_nb engine':>21} {'Hamilton magic':>21}"
     print(header)
     rows = [
@@ -215,8 +219,11 @@ def main() -> None:
     mine = ours or engine
     checks = [
         ("compile + build, no change", mine["no_change_build"]["median_ms"], TARGET_NO_CHANGE_MS),
-        ("re-run after editing one leaf", mine["edit_leaf_execute"]["median_ms"],
-         TARGET_EDIT_LEAF_MS),
+        (
+            "re-run after editing one leaf",
+            mine["edit_leaf_execute"]["median_ms"],
+            TARGET_EDIT_LEAF_MS,
+        ),
     ]
     for label, value, target in checks:
         verdict = "ok" if value <= target else "MISSED"

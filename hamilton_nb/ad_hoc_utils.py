@@ -30,7 +30,9 @@ def _copy_function(fn: types.FunctionType, module_name: str) -> types.FunctionTy
     return copied
 
 
-def create_temporary_module(*functions: Callable[..., Any], module_name: str | None = None) -> types.ModuleType:
+def create_temporary_module(
+    *functions: Callable[..., Any], module_name: str | None = None
+) -> types.ModuleType:
     """A new module holding copies of ``functions`` (not added to ``sys.modules``)."""
     name = module_name or f"temporary_module_{uuid.uuid4().hex}"
     module = types.ModuleType(name)

@@ -67,9 +67,7 @@ class PandasDataFrameResult(ResultMixin):
 
         kinds = _index_kinds(outputs)
         if len(kinds) > 1:
-            logger.warning(
-                "outputs have different index types and will be outer-joined: %s", kinds
-            )
+            logger.warning("outputs have different index types and will be outer-joined: %s", kinds)
         if len(outputs) == 1:
             (value,) = outputs.values()
             if isinstance(value, pd.DataFrame):
@@ -130,7 +128,10 @@ class NumpyMatrixResult(ResultMixin):
                 f"NumpyMatrixResult needs outputs of one length ({rows}) or scalars; got {bad}."
             )
         return np.column_stack(
-            [np.full(rows, v) if lengths[k] == 1 and rows != 1 else np.asarray(v) for k, v in outputs.items()]
+            [
+                np.full(rows, v) if lengths[k] == 1 and rows != 1 else np.asarray(v)
+                for k, v in outputs.items()
+            ]
         )
 
 

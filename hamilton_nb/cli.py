@@ -266,7 +266,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     export = commands.add_parser(
-        "export", help="write each %%%%cell_to_module of a notebook to NAME.py",
+        "export",
+        help="write each %%%%cell_to_module of a notebook to NAME.py",
         description="Write one .py module per %%cell_to_module / %%incr_cell_to_module name "
         "of NOTEBOOK, without running it.",
     )
@@ -277,16 +278,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--force", action="store_true", help="overwrite files with other content")
     export.add_argument(
-        "--check", action="store_true",
+        "--check",
+        action="store_true",
         help="write nothing; exit 1 if the files in DIR differ from what the notebook gives",
     )
     export.set_defaults(handler=cmd_export)
 
     config_help = "driver config as JSON or @file.json"
     view = commands.add_parser(
-        "view", help="render the DAG of module files",
-        description="Render the dataflow of MODULE.py files to a picture (.svg, .png, .pdf, "
-        ".dot).",
+        "view",
+        help="render the DAG of module files",
+        description="Render the dataflow of MODULE.py files to a picture (.svg, .png, .pdf, .dot).",
     )
     view.add_argument("modules", nargs="+", metavar="MODULE.py")
     view.add_argument("-o", "--output", default="dag.svg", metavar="FILE", help="default dag.svg")
@@ -294,7 +296,8 @@ def build_parser() -> argparse.ArgumentParser:
     view.set_defaults(handler=cmd_view)
 
     run = commands.add_parser(
-        "run", help="execute module files and print results",
+        "run",
+        help="execute module files and print results",
         description="Build the dataflow of MODULE.py files and print the requested outputs.",
     )
     run.add_argument("modules", nargs="+", metavar="MODULE.py")
@@ -305,7 +308,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=cmd_run)
 
     validate = commands.add_parser(
-        "validate", help="build module files and report every problem",
+        "validate",
+        help="build module files and report every problem",
         description="Import MODULE.py files and build their dataflow; print every problem and "
         "exit 1 if there is any.",
     )

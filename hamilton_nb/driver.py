@@ -51,11 +51,15 @@ class Driver(VisualizationMixin):
         _default_result_builder: api.ResultBuilder | None = None,
         _materializers: Sequence[Any] = (),
     ) -> None:
-        adapters = list(adapter) if isinstance(adapter, (list, tuple)) else [adapter] if adapter else []
+        adapters = (
+            list(adapter) if isinstance(adapter, (list, tuple)) else [adapter] if adapter else []
+        )
         self.modules = list(modules)
         self.adapters = adapters
         self.hooks = HookSet(adapters)
-        self.result_builder = self.hooks.result_builder or _default_result_builder or base.PandasDataFrameResult()
+        self.result_builder = (
+            self.hooks.result_builder or _default_result_builder or base.PandasDataFrameResult()
+        )
         self.executor = _executor or SynchronousLocalTaskExecutor()
         self.materializers = list(_materializers)
         self._build_options = (config, allow_module_overrides, _dynamic_execution)
@@ -151,7 +155,8 @@ class Driver(VisualizationMixin):
 
     def _nodes_of_function(self, fn: Callable[..., Any]) -> list[str]:
         produced = [
-            n.name for n in self.graph.nodes.values()
+            n.name
+            for n in self.graph.nodes.values()
             if n.originating_functions and fn in n.originating_functions
         ]
         if not produced:
@@ -174,16 +179,17 @@ class Driver(VisualizationMixin):
         overrides = dict(overrides or {})
         config = graph.config
         clash = sorted(
-            k for k in inputs
-            if k in config and k in graph.nodes
-            and graph.nodes[k].node_role is NodeType.EXTERNAL
+            k
+            for k in inputs
+            if k in config and k in graph.nodes and graph.nodes[k].node_role is NodeType.EXTERNAL
         )
         if clash:
             raise errors.ExecutionError(
                 f"{clash} given both in the config and in inputs; pass each value in one place."
             )
         values = {
-            k: v for k, v in config.items()
+            k: v
+            for k, v in config.items()
             if k in graph.nodes and graph.nodes[k].node_role is NodeType.EXTERNAL
         }
         values.update(inputs)
@@ -210,8 +216,14 @@ class Driver(VisualizationMixin):
             self._display_execution(final_vars, inputs, overrides)
         try:
             outputs, self.last_run = _execute.run_plan(
-                self._graph, plan, values, self.hooks, self.executor,
-                inputs=inputs or {}, overrides=overrides or {}, progress=_progress,
+                self._graph,
+                plan,
+                values,
+                self.hooks,
+                self.executor,
+                inputs=inputs or {},
+                overrides=overrides or {},
+                progress=_progress,
                 timed=self.record_timings,
             )
         except Exception as exc:
@@ -265,7 +277,10 @@ class Driver(VisualizationMixin):
         from hamilton_nb.io import materialization
 
         return materialization.materialize(
-            self, *materializers, additional_vars=additional_vars, inputs=inputs,
+            self,
+            *materializers,
+            additional_vars=additional_vars,
+            inputs=inputs,
             overrides=overrides,
         )
 
@@ -280,7 +295,10 @@ class Driver(VisualizationMixin):
         from hamilton_nb.io import materialization
 
         materialization.validate_materialization(
-            self, *materializers, additional_vars=additional_vars, inputs=inputs,
+            self,
+            *materializers,
+            additional_vars=additional_vars,
+            inputs=inputs,
             overrides=overrides,
         )
 
@@ -309,7 +327,9 @@ class Driver(VisualizationMixin):
         """The given nodes and everything depending on them, in topological order."""
         return self._nodes(self.graph.downstream_of(node_names))
 
-    def what_is_the_path_between(self, upstream_node_name: str, downstream_node_name: str) -> list[HamiltonNode]:
+    def what_is_the_path_between(
+        self, upstream_node_name: str, downstream_node_name: str
+    ) -> list[HamiltonNode]:
         """Nodes on any path from the first node to the second (empty when unconnected)."""
         return self._nodes(self.graph.path_between(upstream_node_name, downstream_node_name))
 

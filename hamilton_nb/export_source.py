@@ -52,8 +52,10 @@ def _alone_on_lines(body: list[ast.stmt], index: int) -> bool:
 
 
 def _docstring_node(tree: ast.Module) -> ast.Expr | None:
-    if tree.body and ast.get_docstring(tree, clean=False) is not None and _alone_on_lines(
-        tree.body, 0
+    if (
+        tree.body
+        and ast.get_docstring(tree, clean=False) is not None
+        and _alone_on_lines(tree.body, 0)
     ):
         first = tree.body[0]
         assert isinstance(first, ast.Expr)

@@ -188,7 +188,9 @@ def _add_external_nodes(nodes: dict[str, Node], config: Mapping[str, Any]) -> No
         for param, (param_type, _) in node.input_types.items():
             if param in nodes or param in externals:
                 continue
-            input_type = htypes.element_type(param_type) if htypes.is_collect(param_type) else param_type
+            input_type = (
+                htypes.element_type(param_type) if htypes.is_collect(param_type) else param_type
+            )
             externals[param] = Node(name=param, type=input_type, node_role=NodeType.EXTERNAL)
     for key in config:  # every config value is a node too, as in Hamilton
         if key not in nodes and key not in externals:
@@ -206,7 +208,9 @@ def _check_edges(nodes: Mapping[str, Node], edge_check: EdgeCheck) -> None:
             produced = upstream.type
             if upstream.node_role is NodeType.EXPAND:
                 produced = htypes.element_type(produced)
-            expected = htypes.element_type(param_type) if htypes.is_collect(param_type) else param_type
+            expected = (
+                htypes.element_type(param_type) if htypes.is_collect(param_type) else param_type
+            )
             if not edge_check(produced, expected):
                 bad.append(
                     f"  {param!r} produces {htypes.type_name(produced)} but "
@@ -214,7 +218,8 @@ def _check_edges(nodes: Mapping[str, Node], edge_check: EdgeCheck) -> None:
                 )
     if bad:
         raise errors.TypeMismatchError(
-            f"{len(bad)} edge(s) connect incompatible types:\n" + "\n".join(bad)
+            f"{len(bad)} edge(s) connect incompatible types:\n"
+            + "\n".join(bad)
             + "\nFix the annotations so each parameter accepts what its upstream node returns."
         )
 
@@ -238,7 +243,8 @@ def _topological_order(nodes: Mapping[str, Node]) -> list[str]:
     if len(order) != len(nodes):
         stuck = {name for name, count in remaining.items() if count > 0}
         raise errors.CycleError(
-            "the dataflow has a cycle: " + " -> ".join(_find_cycle(nodes, stuck))
+            "the dataflow has a cycle: "
+            + " -> ".join(_find_cycle(nodes, stuck))
             + ". Break it by renaming a parameter or removing one of these dependencies."
         )
     return order
@@ -254,6 +260,6 @@ def _find_cycle(nodes: Mapping[str, Node], stuck: Collection[str]) -> list[str]:
         index[current] = len(path)
         path.append(current)
         current = next(d for d in nodes[current].input_types if d in stuck)
-    cycle = path[index[current]:] + [current]
+    cycle = path[index[current] :] + [current]
     cycle.reverse()  # print in data-flow direction: producer -> consumer
     return cycle

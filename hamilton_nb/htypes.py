@@ -151,6 +151,11 @@ def type_name(tp: Any) -> str:
         module = tp.__module__
         if module == "builtins":
             return tp.__qualname__
-        short = {"pandas": "pd", "pandas.core.series": "pd", "pandas.core.frame": "pd", "numpy": "np"}
+        short = {
+            "pandas": "pd",
+            "pandas.core.series": "pd",
+            "pandas.core.frame": "pd",
+            "numpy": "np",
+        }
         return f"{short.get(module, module)}.{tp.__qualname__}"
     return repr(tp).replace("typing.", "")

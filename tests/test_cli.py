@@ -13,7 +13,7 @@ import pytest
 from hamilton_nb import __version__
 from hamilton_nb.cli import main
 
-FLOW = '''\
+FLOW = """\
 import pandas as pd
 
 
@@ -31,9 +31,9 @@ def frame(doubled: int) -> pd.DataFrame:
 
 def boom(base: int) -> int:
     raise ZeroDivisionError("cannot divide " + str(base))
-'''
+"""
 
-BAD_EDGES = '''\
+BAD_EDGES = """\
 def a() -> int:
     return 1
 
@@ -44,14 +44,14 @@ def b(a: str) -> str:
 
 def c(b: int) -> int:
     return b
-'''
+"""
 
-NO_ANNOTATION = '''\
+NO_ANNOTATION = """\
 def d(x):
     return x
-'''
+"""
 
-CONFIGURED = '''\
+CONFIGURED = """\
 from hamilton_nb.function_modifiers import config
 
 
@@ -63,7 +63,7 @@ def speed__fast() -> int:
 @config.when(mode="slow")
 def speed__slow() -> int:
     return 1
-'''
+"""
 
 
 @pytest.fixture
@@ -105,8 +105,9 @@ def test_version_and_help(capsys) -> None:
 
 def test_run_prints_json(files, capsys) -> None:
     flow = files("cli_flow_json", FLOW)
-    code, out, err = run(capsys, "run", flow, "--outputs", "doubled,frame", "--inputs",
-                         '{"start": 1, "factor": 5}')
+    code, out, err = run(
+        capsys, "run", flow, "--outputs", "doubled,frame", "--inputs", '{"start": 1, "factor": 5}'
+    )
     assert (code, err) == (0, "")
     assert json.loads(out) == {"doubled": 10, "frame": {"x": [10, 11]}}
     assert sys.modules["cli_flow_json"].__file__ == flow  # registered under its stem
@@ -116,8 +117,17 @@ def test_run_inputs_from_file_and_table_format(files, tmp_path, capsys) -> None:
     flow = files("cli_flow_table", FLOW)
     inputs = tmp_path / "inputs.json"
     inputs.write_text('{"start": 2}')
-    code, out, _ = run(capsys, "run", flow, "--outputs", "doubled,frame", "--inputs",
-                       f"@{inputs}", "--format", "table")
+    code, out, _ = run(
+        capsys,
+        "run",
+        flow,
+        "--outputs",
+        "doubled,frame",
+        "--inputs",
+        f"@{inputs}",
+        "--format",
+        "table",
+    )
     assert code == 0
     assert out.splitlines() == ["doubled  6", "frame:", "       x", "    0  6", "    1  7"]
 
@@ -129,14 +139,17 @@ def test_run_with_config(files, capsys) -> None:
     )
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["--outputs", "dubled"], "no node 'dubled' (did you mean 'doubled'?)"),
-    (["--outputs", "doubled"], "start"),  # a missing input: named, with the flag to give it
-    (["--outputs", "doubled", "--inputs", "{bad"], "--inputs: not valid JSON"),
-    (["--outputs", "doubled", "--inputs", "[1]"], "expected a JSON object, got list"),
-    (["--outputs", "doubled", "--inputs", "@/no/such.json"], "cannot read the file"),
-    (["--outputs", " , "], "give at least one node name"),
-])
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--outputs", "dubled"], "no node 'dubled' (did you mean 'doubled'?)"),
+        (["--outputs", "doubled"], "start"),  # a missing input: named, with the flag to give it
+        (["--outputs", "doubled", "--inputs", "{bad"], "--inputs: not valid JSON"),
+        (["--outputs", "doubled", "--inputs", "[1]"], "expected a JSON object, got list"),
+        (["--outputs", "doubled", "--inputs", "@/no/such.json"], "cannot read the file"),
+        (["--outputs", " , "], "give at least one node name"),
+    ],
+)
 def test_run_usage_errors_exit_2(files, capsys, argv, message) -> None:
     flow = files("cli_flow_usage", FLOW)
     code, out, err = run(capsys, "run", flow, *argv)
@@ -217,7 +230,10 @@ def test_console_script_and_python_m(files, subprocess_env) -> None:
     for command in commands:
         result = subprocess.run(
             [*command, "run", flow, "--outputs", "base", "--inputs", '{"start": 41}'],
-            capture_output=True, text=True, env=subprocess_env, timeout=60,
+            capture_output=True,
+            text=True,
+            env=subprocess_env,
+            timeout=60,
         )
         assert result.returncode == 0, result.stderr
         assert json.loads(result.stdout) == {"base": 42}

@@ -41,13 +41,16 @@ def texts(exported) -> dict[str, str]:
 
 
 def test_one_file_per_module_magic_line_stripped_with_provenance(tmp_path: Path) -> None:
-    nb = make_notebook(tmp_path / "flow.ipynb", [
-        ("markdown", "%%cell_to_module not_code\n"),
-        "%load_ext hamilton_nb",
-        "%%cell_to_module prices -x --show_results\ndef price() -> float:\n    return 2.0\n",
-        "\n%%cell_to_module -m totals -d\ndef total(price: float, n: int) -> float:\n"
-        "    return price * n\n",
-    ])
+    nb = make_notebook(
+        tmp_path / "flow.ipynb",
+        [
+            ("markdown", "%%cell_to_module not_code\n"),
+            "%load_ext hamilton_nb",
+            "%%cell_to_module prices -x --show_results\ndef price() -> float:\n    return 2.0\n",
+            "\n%%cell_to_module -m totals -d\ndef total(price: float, n: int) -> float:\n"
+            "    return price * n\n",
+        ],
+    )
     exported = texts(export_notebook(nb))
     assert sorted(exported) == ["prices", "totals"]
     assert exported["prices"] == (
@@ -59,13 +62,16 @@ def test_one_file_per_module_magic_line_stripped_with_provenance(tmp_path: Path)
 
 
 def test_last_definition_wins_and_incr_parts_merge_by_id(tmp_path: Path) -> None:
-    nb = make_notebook(tmp_path / "nb.ipynb", [
-        "%%cell_to_module a\ndef x() -> int:\n    return 1\n",
-        "%%incr_cell_to_module b 2\ndef second() -> int:\n    return 2\n",
-        "%%cell_to_module a\ndef x() -> int:\n    return 10\n",
-        "%%incr_cell_to_module b 1\ndef first() -> int:\n    return 1\n",
-        "%%incr_cell_to_module b 2\ndef second(first: int) -> int:\n    return first + 2\n",
-    ])
+    nb = make_notebook(
+        tmp_path / "nb.ipynb",
+        [
+            "%%cell_to_module a\ndef x() -> int:\n    return 1\n",
+            "%%incr_cell_to_module b 2\ndef second() -> int:\n    return 2\n",
+            "%%cell_to_module a\ndef x() -> int:\n    return 10\n",
+            "%%incr_cell_to_module b 1\ndef first() -> int:\n    return 1\n",
+            "%%incr_cell_to_module b 2\ndef second(first: int) -> int:\n    return first + 2\n",
+        ],
+    )
     cells = module_cells(nbformat.read(str(nb), as_version=4).cells, "nb.ipynb")
     merged = collect_modules(cells)
     assert [c.number for c in merged["a"]] == [3]
@@ -78,34 +84,49 @@ def test_last_definition_wins_and_incr_parts_merge_by_id(tmp_path: Path) -> None
 
 
 def test_plain_cell_replaces_incr_module_and_incr_cell_remerges_all_parts(tmp_path) -> None:
-    nb = make_notebook(tmp_path / "nb.ipynb", [
-        "%%incr_cell_to_module m 1\ndef one() -> int:\n    return 1\n",
-        "%%cell_to_module m\ndef plain() -> int:\n    return 0\n",
-    ])
+    nb = make_notebook(
+        tmp_path / "nb.ipynb",
+        [
+            "%%incr_cell_to_module m 1\ndef one() -> int:\n    return 1\n",
+            "%%cell_to_module m\ndef plain() -> int:\n    return 0\n",
+        ],
+    )
     assert "def plain" in texts(export_notebook(nb))["m"]
     assert "def one" not in texts(export_notebook(nb))["m"]
-    nb = make_notebook(tmp_path / "nb2.ipynb", [
-        "%%incr_cell_to_module m 1\ndef one() -> int:\n    return 1\n",
-        "%%cell_to_module m\ndef plain() -> int:\n    return 0\n",
-        "%%incr_cell_to_module m 2\ndef two(one: int) -> int:\n    return one + 1\n",
-    ])
+    nb = make_notebook(
+        tmp_path / "nb2.ipynb",
+        [
+            "%%incr_cell_to_module m 1\ndef one() -> int:\n    return 1\n",
+            "%%cell_to_module m\ndef plain() -> int:\n    return 0\n",
+            "%%incr_cell_to_module m 2\ndef two(one: int) -> int:\n    return one + 1\n",
+        ],
+    )
     text = texts(export_notebook(nb))["m"]  # the kernel keeps incr parts across a plain cell
     assert "def one" in text and "def two" in text and "def plain" not in text
 
 
 def test_imports_deduplicated_at_the_top() -> None:
     parts = [
-        ("p1", '"""Prices of things."""\nfrom __future__ import annotations\nimport math\n'
-               "import os, sys\n\ndef a() -> float:\n    return math.pi\n"),
-        ("p2", "import math\nfrom collections import OrderedDict  # kept comment\n"
-               "import json; X = 1\n\ndef b(a: float) -> float:\n    import re\n    return a\n"),
+        (
+            "p1",
+            '"""Prices of things."""\nfrom __future__ import annotations\nimport math\n'
+            "import os, sys\n\ndef a() -> float:\n    return math.pi\n",
+        ),
+        (
+            "p2",
+            "import math\nfrom collections import OrderedDict  # kept comment\n"
+            "import json; X = 1\n\ndef b(a: float) -> float:\n    import re\n    return a\n",
+        ),
     ]
     text = render_module(parts, "Exported from t.ipynb (cells 1, 2) by hamilton-nb export.")
     assert text.startswith('"""Prices of things.\n\nExported from t.ipynb (cells 1, 2)')
     head, _, body = text.partition("\n\n\n")
     assert head.splitlines()[-5:] == [
-        "from __future__ import annotations", "",
-        "import math", "import os, sys", "from collections import OrderedDict  # kept comment",
+        "from __future__ import annotations",
+        "",
+        "import math",
+        "import os, sys",
+        "from collections import OrderedDict  # kept comment",
     ]
     assert head.count("import math") == 1
     assert "from collections import OrderedDict  # kept comment" in head
@@ -132,29 +153,38 @@ def test_layout_is_normalised_but_strings_untouched() -> None:
     assert normalise_blank_lines(text) == text  # idempotent
 
 
-@pytest.mark.skipif(shutil.which("ruff", path=str(Path(sys.executable).parent)) is None,
-                    reason="ruff not installed")
+@pytest.mark.skipif(
+    shutil.which("ruff", path=str(Path(sys.executable).parent)) is None, reason="ruff not installed"
+)
 def test_exported_files_pass_ruff(tmp_path: Path) -> None:
-    nb = make_notebook(tmp_path / "nb.ipynb", [
-        "%%cell_to_module m\nimport math\n\n\n\n\ndef a() -> float:\n    return math.pi\n"
-        "def b(a: float) -> float:   \n    return a * 2\n",
-        "%%incr_cell_to_module n 1\nimport math\ndef c() -> float:\n    return math.e\n",
-        "%%incr_cell_to_module n 2\nimport math\nimport os\ndef d(c: float) -> str:\n"
-        "    return os.sep + str(c)\n",
-    ])
+    nb = make_notebook(
+        tmp_path / "nb.ipynb",
+        [
+            "%%cell_to_module m\nimport math\n\n\n\n\ndef a() -> float:\n    return math.pi\n"
+            "def b(a: float) -> float:   \n    return a * 2\n",
+            "%%incr_cell_to_module n 1\nimport math\ndef c() -> float:\n    return math.e\n",
+            "%%incr_cell_to_module n 2\nimport math\nimport os\ndef d(c: float) -> str:\n"
+            "    return os.sep + str(c)\n",
+        ],
+    )
     write_modules(export_notebook(nb), tmp_path / "out")
     ruff = shutil.which("ruff", path=str(Path(sys.executable).parent))
     result = subprocess.run(
         [ruff, "check", "--isolated", "--select", "E,W,F", "--preview", str(tmp_path / "out")],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_module_filter_and_unknown_module(tmp_path: Path) -> None:
-    nb = make_notebook(tmp_path / "nb.ipynb", [
-        "%%cell_to_module alpha\nA = 1\n", "%%cell_to_module beta\nB = 1\n",
-    ])
+    nb = make_notebook(
+        tmp_path / "nb.ipynb",
+        [
+            "%%cell_to_module alpha\nA = 1\n",
+            "%%cell_to_module beta\nB = 1\n",
+        ],
+    )
     assert [m.name for m in export_notebook(nb, ["beta"])] == ["beta"]
     with pytest.raises(errors.ExportError, match=r"no cell module 'alpah'.*did you mean 'alpha'"):
         export_notebook(nb, ["alpah"])
@@ -169,9 +199,13 @@ def test_name_swallowed_by_config_values_is_found(tmp_path: Path) -> None:
 
 
 def test_existing_files_are_not_clobbered_without_force(tmp_path: Path) -> None:
-    nb = make_notebook(tmp_path / "nb.ipynb", [
-        "%%cell_to_module a\nA = 1\n", "%%cell_to_module b\nB = 1\n",
-    ])
+    nb = make_notebook(
+        tmp_path / "nb.ipynb",
+        [
+            "%%cell_to_module a\nA = 1\n",
+            "%%cell_to_module b\nB = 1\n",
+        ],
+    )
     out = tmp_path / "out"
     assert [a for _, a in write_modules(export_notebook(nb), out)] == ["wrote", "wrote"]
     assert [a for _, a in write_modules(export_notebook(nb), out)] == ["unchanged"] * 2
@@ -186,9 +220,13 @@ def test_existing_files_are_not_clobbered_without_force(tmp_path: Path) -> None:
 
 
 def test_check_lists_missing_and_differing_files(tmp_path: Path) -> None:
-    nb = make_notebook(tmp_path / "nb.ipynb", [
-        "%%cell_to_module a\nA = 1\n", "%%cell_to_module b\nB = 1\n",
-    ])
+    nb = make_notebook(
+        tmp_path / "nb.ipynb",
+        [
+            "%%cell_to_module a\nA = 1\n",
+            "%%cell_to_module b\nB = 1\n",
+        ],
+    )
     exported = export_notebook(nb)
     out = tmp_path / "out"
     write_modules(exported, out)
@@ -213,27 +251,59 @@ def _bad_notebooks(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     return {
         "malformed JSON": (bad_json, "is not valid JSON"),
         "not a notebook": (not_nb, "is JSON but not a Jupyter notebook"),
-        "invalid python": (make_notebook(tmp_path / "syntax.ipynb", [
-            f"%%cell_to_module good\n{side_effect}",
-            "%%cell_to_module broken\ndef f(:\n    pass\n",
-        ]), r"syntax.ipynb cell 2 \(broken\): line 1: .*valid Python"),
-        "invalid name": (make_notebook(tmp_path / "name.ipynb", [
-            f"%%cell_to_module 9lives\n{side_effect}",
-        ]), "is not a Python identifier"),
-        "bad option": (make_notebook(tmp_path / "opt.ipynb", [
-            "%%cell_to_module m --no-such-flag\nA = 1\n",
-        ]), r"opt.ipynb cell 1: .*unrecognized arguments"),
-        "stdlib name": (make_notebook(tmp_path / "std.ipynb", [
-            "%%cell_to_module json\nA = 1\n",
-        ]), "standard-library module"),
+        "invalid python": (
+            make_notebook(
+                tmp_path / "syntax.ipynb",
+                [
+                    f"%%cell_to_module good\n{side_effect}",
+                    "%%cell_to_module broken\ndef f(:\n    pass\n",
+                ],
+            ),
+            r"syntax.ipynb cell 2 \(broken\): line 1: .*valid Python",
+        ),
+        "invalid name": (
+            make_notebook(
+                tmp_path / "name.ipynb",
+                [
+                    f"%%cell_to_module 9lives\n{side_effect}",
+                ],
+            ),
+            "is not a Python identifier",
+        ),
+        "bad option": (
+            make_notebook(
+                tmp_path / "opt.ipynb",
+                [
+                    "%%cell_to_module m --no-such-flag\nA = 1\n",
+                ],
+            ),
+            r"opt.ipynb cell 1: .*unrecognized arguments",
+        ),
+        "stdlib name": (
+            make_notebook(
+                tmp_path / "std.ipynb",
+                [
+                    "%%cell_to_module json\nA = 1\n",
+                ],
+            ),
+            "standard-library module",
+        ),
         "missing file": (tmp_path / "nope.ipynb", "no notebook file"),
     }
 
 
-@pytest.mark.parametrize("case", [
-    "malformed JSON", "not a notebook", "invalid python", "invalid name", "bad option",
-    "stdlib name", "missing file",
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "malformed JSON",
+        "not a notebook",
+        "invalid python",
+        "invalid name",
+        "bad option",
+        "stdlib name",
+        "missing file",
+    ],
+)
 def test_bad_input_is_one_line_exit_2_nothing_run_or_written(tmp_path, capsys, case) -> None:
     from hamilton_nb.cli import main
 
@@ -363,7 +433,8 @@ def test_round_trip_same_nodes_edges_and_results(tmp_path: Path, shell) -> None:
         expected = notebook_dr.execute(outputs, inputs=inputs)
         assert file_dr.execute(outputs, inputs=inputs) == expected
     assert notebook_dr.execute(["summary"], inputs={"base": 4})["summary"] == {
-        "revenue": 44, "label": '{"base": 4}',  # floor(13 * 3.14 * 1.1): no region, tax 0.1
+        "revenue": 44,
+        "label": '{"base": 4}',  # floor(13 * 3.14 * 1.1): no region, tax 0.1
     }
 
 

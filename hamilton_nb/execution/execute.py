@@ -23,16 +23,18 @@ _RUN_PREFIX = uuid.uuid4().hex  # run ids: unique per process, cheap per run
 _run_counter = itertools.count(1)
 
 
-def check_inputs(
-    plan: ExecutionPlan, values: Mapping[str, Any], hooks: HookSet
-) -> None:
+def check_inputs(plan: ExecutionPlan, values: Mapping[str, Any], hooks: HookSet) -> None:
     """Raise ``InputTypeError`` listing every input whose value its consumers cannot accept."""
     check = hooks.input_check
     bad = []
     for name, declared_types in plan.external_checks.items():
         value = values[name]
         for declared in declared_types:
-            ok = check(declared, value) if check is not None else htypes.value_matches(value, declared)
+            ok = (
+                check(declared, value)
+                if check is not None
+                else htypes.value_matches(value, declared)
+            )
             if not ok:
                 bad.append(
                     f"  input {name!r} is {htypes.type_name(type(value))} ({_short(value)}) "
@@ -41,7 +43,8 @@ def check_inputs(
                 break
     if bad:
         raise errors.InputTypeError(
-            "inputs of the wrong type:\n" + "\n".join(bad)
+            "inputs of the wrong type:\n"
+            + "\n".join(bad)
             + "\nPass values of the declared types, or change the annotations."
         )
 
@@ -80,8 +83,12 @@ def run_plan(
         hamilton_graph = HamiltonGraph.from_graph(graph)
         hooks.call(
             "run_before_graph_execution",
-            graph=hamilton_graph, final_vars=list(plan.final_vars), inputs=dict(inputs),
-            overrides=dict(overrides), execution_path=list(plan.node_names), run_id=run_id,
+            graph=hamilton_graph,
+            final_vars=list(plan.final_vars),
+            inputs=dict(inputs),
+            overrides=dict(overrides),
+            execution_path=list(plan.node_names),
+            run_id=run_id,
         )
     timings: dict[str, float] | None = {} if timed else None
     ctx = RunContext(run_id, hooks, executor, None, progress, timings)
@@ -96,16 +103,24 @@ def run_plan(
             pass
         if graph_hooks:
             hooks.call(
-                "run_after_graph_execution", graph=hamilton_graph, success=False,
-                error=exc, results=None, run_id=run_id,
+                "run_after_graph_execution",
+                graph=hamilton_graph,
+                success=False,
+                error=exc,
+                results=None,
+                run_id=run_id,
             )
         raise
     outputs = {name: v[slot] for name, slot in plan.outputs}
     record = _record(plan, overrides, run_id, time.perf_counter() - started, None, timings)
     if graph_hooks:
         hooks.call(
-            "run_after_graph_execution", graph=hamilton_graph, success=True,
-            error=None, results=outputs, run_id=run_id,
+            "run_after_graph_execution",
+            graph=hamilton_graph,
+            success=True,
+            error=None,
+            results=outputs,
+            run_id=run_id,
         )
     return outputs, record
 
@@ -122,6 +137,12 @@ def _record(
         name for name in plan.presets if name in overrides or name not in plan.external_checks
     }
     return rec.ExecutionRecord(
-        run_id, plan.final_vars, seconds, computed=plan.node_names,
-        presets=plan.presets, overridden=overridden, error=error, durations=timings,
+        run_id,
+        plan.final_vars,
+        seconds,
+        computed=plan.node_names,
+        presets=plan.presets,
+        overridden=overridden,
+        error=error,
+        durations=timings,
     )

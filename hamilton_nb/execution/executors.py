@@ -30,7 +30,9 @@ class TaskExecutor:
         return [run_task(step, shared, item, index, ctx) for index, item in enumerate(items)]
 
 
-def run_task(step: BlockStep, shared: list[Any], item: Any, index: int, ctx: RunContext) -> tuple[Any, ...]:
+def run_task(
+    step: BlockStep, shared: list[Any], item: Any, index: int, ctx: RunContext
+) -> tuple[Any, ...]:
     """Run one item as a task, with task hooks when any are registered."""
     hooks = ctx.hooks
     task_ctx = ctx.for_task(f"{step.name}.{index}")
@@ -40,8 +42,11 @@ def run_task(step: BlockStep, shared: list[Any], item: Any, index: int, ctx: Run
 
     nodes = [HamiltonNode.from_node(s.node) for s in step.inner.steps if hasattr(s, "node")]
     common = dict(
-        task_id=task_ctx.task_id, run_id=ctx.run_id, nodes=nodes,
-        spawning_task_id=ctx.task_id, purpose="execute_block",
+        task_id=task_ctx.task_id,
+        run_id=ctx.run_id,
+        nodes=nodes,
+        spawning_task_id=ctx.task_id,
+        purpose="execute_block",
     )
     hooks.call("run_before_task_execution", inputs={step.name: item}, overrides={}, **common)
     try:
@@ -50,7 +55,7 @@ def run_task(step: BlockStep, shared: list[Any], item: Any, index: int, ctx: Run
         hooks.call("run_after_task_execution", results=None, success=False, error=exc, **common)
         raise
     names = {slot: name for name, slot in step.inner.slots.items()}
-    results = {names[slot]: value for (slot, _), value in zip(step.collects, values)}
+    results = {names[slot]: value for (slot, _), value in zip(step.collects, values, strict=True)}
     hooks.call("run_after_task_execution", results=results, success=True, error=None, **common)
     return values
 
@@ -132,7 +137,9 @@ class MultiProcessingExecutor(TaskExecutor):
 
     def __init__(self, max_tasks: int = 4) -> None:
         if max_tasks < 1:
-            raise ValueError(f"MultiProcessingExecutor(max_tasks={max_tasks}) needs max_tasks >= 1.")
+            raise ValueError(
+                f"MultiProcessingExecutor(max_tasks={max_tasks}) needs max_tasks >= 1."
+            )
         self.max_tasks = max_tasks
 
     def run_items(
@@ -152,8 +159,7 @@ class MultiProcessingExecutor(TaskExecutor):
                     futures = [pool.submit(_run_forked_chunk, s, c) for s, c in chunks]
                 else:
                     futures = [
-                        pool.submit(_run_chunk, step, shared, inner_ctx, s, c)
-                        for s, c in chunks
+                        pool.submit(_run_chunk, step, shared, inner_ctx, s, c) for s, c in chunks
                     ]
                 results: list[tuple[Any, ...]] = []
                 for future in futures:

@@ -121,9 +121,7 @@ def compile_plan(
         for name in presets
         if graph.nodes[name].node_role is NodeType.EXTERNAL
     }
-    return ExecutionPlan(
-        final_vars, root, presets, outputs, builder.computed, checks
-    )
+    return ExecutionPlan(final_vars, root, presets, outputs, builder.computed, checks)
 
 
 def _needed_nodes(
@@ -157,7 +155,9 @@ def _needed_nodes(
 def _missing_message(graph: FunctionGraph, missing: dict[str, list[str]]) -> str:
     lines = []
     for name, consumers in sorted(missing.items()):
-        line = f"required input {name!r} is not provided (needed by {', '.join(map(repr, consumers))})"
+        line = (
+            f"required input {name!r} is not provided (needed by {', '.join(map(repr, consumers))})"
+        )
         if name in graph.excluded:
             line += "; functions defining it were left out by config: " + "; ".join(
                 graph.excluded[name]

@@ -53,8 +53,10 @@ class ExecutionRecord:
     def statuses(self) -> dict[str, str]:
         if self._statuses is None:
             statuses = {
-                name: REUSED if name in self._reused
-                else OVERRIDDEN if name in self._overridden
+                name: REUSED
+                if name in self._reused
+                else OVERRIDDEN
+                if name in self._overridden
                 else INPUT
                 for name in self._presets
             }

@@ -146,7 +146,9 @@ def _add_time(ctx: RunContext, name: str, started: float) -> None:
         ctx.timings[name] = ctx.timings.get(name, 0.0) + time.perf_counter() - started
 
 
-def _after(hooks: HookSet, node: Any, kwargs: dict[str, Any], result: Any, error: Any, ctx: RunContext) -> None:
+def _after(
+    hooks: HookSet, node: Any, kwargs: dict[str, Any], result: Any, error: Any, ctx: RunContext
+) -> None:
     hooks.call(
         "run_after_node_execution",
         node_name=node.name,
@@ -187,7 +189,7 @@ def run_item(step: BlockStep, shared: list[Any], item: Any, ctx: RunContext) -> 
     inner = step.inner
     v: list[Any] = [None] * inner.size
     v[step.item_slot] = item
-    for (_, slot), value in zip(step.imports, shared):
+    for (_, slot), value in zip(step.imports, shared, strict=True):
         v[slot] = value
     run_segment(inner, v, ctx)
     return tuple(v[slot] for slot, _ in step.collects)
@@ -209,7 +211,9 @@ def annotate(exc: BaseException, step: NodeStep, v: list[Any]) -> None:
         exc.__notes__ = [*getattr(exc, "__notes__", []), note]  # type: ignore[attr-defined]
 
 
-def _annotate_from_traceback(exc: BaseException, code: Any, line_steps: dict[int, Any], v: list[Any]) -> None:
+def _annotate_from_traceback(
+    exc: BaseException, code: Any, line_steps: dict[int, Any], v: list[Any]
+) -> None:
     tb = exc.__traceback__
     while tb is not None:
         if tb.tb_frame.f_code is code:
@@ -220,7 +224,9 @@ def _annotate_from_traceback(exc: BaseException, code: Any, line_steps: dict[int
         tb = tb.tb_next
 
 
-def _generate(segment: Segment) -> list[tuple[Callable[..., None], tuple[Any, ...], tuple[Any, ...], dict[int, Any]]]:
+def _generate(
+    segment: Segment,
+) -> list[tuple[Callable[..., None], tuple[Any, ...], tuple[Any, ...], dict[int, Any]]]:
     """Generated straight-line runners, one per chunk of ``_CHUNK`` steps."""
     chunks = []
     steps = segment.steps

@@ -29,8 +29,10 @@ def dag_view(driver: Any, viz_kwargs: Mapping[str, Any], executed: bool) -> Any:
     """The picture object for ``driver``: the last run's overlay after an execution, else
     the whole DAG. Returns ``None`` (after printing why) when the driver cannot draw."""
     kwargs = dict(viz_kwargs)
-    if executed and getattr(driver, "last_run", None) is not None and hasattr(
-        driver, "visualize_last_run"
+    if (
+        executed
+        and getattr(driver, "last_run", None) is not None
+        and hasattr(driver, "visualize_last_run")
     ):
         return driver.visualize_last_run(**kwargs)
     if hasattr(driver, "display_all_functions"):

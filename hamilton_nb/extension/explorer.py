@@ -215,9 +215,7 @@ def _source(node: Any, function: Any) -> str:
 # -- values -------------------------------------------------------------------------------
 
 
-def preview_html(
-    value: Any, *, rows: int = PREVIEW_ROWS, max_chars: int = PREVIEW_CHARS
-) -> str:
+def preview_html(value: Any, *, rows: int = PREVIEW_ROWS, max_chars: int = PREVIEW_CHARS) -> str:
     """HTML showing ``value``: a line with its type (and shape or length), then the first
     ``rows`` rows of a DataFrame/Series as a table, else its repr cut to ``max_chars``.
 
@@ -225,8 +223,11 @@ def preview_html(
     """
     try:
         header = f'<div class="hnb-value-type">{html.escape(describe_value(value))}</div>'
-        return header + _table_html(value, rows) if _is_table(value) else header + (
-            f'<pre class="hnb-value-repr">{html.escape(_short_repr(value, max_chars))}</pre>'
+        return (
+            header + _table_html(value, rows)
+            if _is_table(value)
+            else header
+            + (f'<pre class="hnb-value-repr">{html.escape(_short_repr(value, max_chars))}</pre>')
         )
     except Exception as exc:  # a broken __repr__ or to_html must not break the panel
         return (
@@ -309,9 +310,7 @@ def _matches(name: str, summary: Mapping[str, Any], words: list[str]) -> bool:
     return all(word in haystack for word in words)
 
 
-def related(
-    summaries: Mapping[str, Mapping[str, Any]], name: str, direction: str
-) -> list[str]:
+def related(summaries: Mapping[str, Mapping[str, Any]], name: str, direction: str) -> list[str]:
     """``name`` and everything upstream (``direction="upstream"``) or downstream of it, in
     the summaries' order."""
     key = "dependencies" if direction == "upstream" else "dependents"

@@ -126,9 +126,7 @@ def _ordered(names: Collection[str], order: list[str]) -> list[str]:
     return [e for e in order if e in names] if names else []
 
 
-def dimmed_elements(
-    elements: Mapping[str, str | None], shown: Collection[str]
-) -> list[str]:
+def dimmed_elements(elements: Mapping[str, str | None], shown: Collection[str]) -> list[str]:
     """Drawn elements none of whose nodes is in ``shown``."""
     lit = {elements[name] for name in shown if elements.get(name) is not None}
     return list(dict.fromkeys(e for e in elements.values() if e is not None and e not in lit))

@@ -115,9 +115,11 @@ class ExplorerWidget(anywidget.AnyWidget):
         if self._final_vars is not None:
             dr.graph.require(self._final_vars, "output")
         self._summaries = explorer.summarize_nodes(dr)
-        self.outputs = self._final_vars if self._final_vars is not None else [
-            n for n, s in self._summaries.items() if not s["external"]
-        ]
+        self.outputs = (
+            self._final_vars
+            if self._final_vars is not None
+            else [n for n, s in self._summaries.items() if not s["external"]]
+        )
         self._draw(overlay=dr.last_run is not None)
         if self.selected and self.selected not in self._summaries:
             self.selected = ""
@@ -190,8 +192,10 @@ class ExplorerWidget(anywidget.AnyWidget):
         elif action == "refresh":
             self.refresh()
         else:
-            self._error(f"unknown request {content!r:.80}; expected action 'run', "
-                        "'run_outputs' or 'refresh'")
+            self._error(
+                f"unknown request {content!r:.80}; expected action 'run', "
+                "'run_outputs' or 'refresh'"
+            )
 
     def _show_selected(self) -> None:
         name = self.selected
@@ -264,8 +268,10 @@ class ExplorerWidget(anywidget.AnyWidget):
             if self._has_value(name):
                 self._info(f"{name!r} is an input: its value is shown, there is nothing to run")
             else:
-                self._error(f"{name!r} is an input without a value: pass it in "
-                            f"explore(dr, inputs={{{name!r}: ...}})")
+                self._error(
+                    f"{name!r} is an input without a value: pass it in "
+                    f"explore(dr, inputs={{{name!r}: ...}})"
+                )
             return
         self._execute([name], focus=name)
 

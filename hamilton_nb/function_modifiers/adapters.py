@@ -96,7 +96,8 @@ class LoadFromDecorator(FunctionModifier):
                 "def f(data: pd.DataFrame) -> ..."
             )
         loadable = [
-            p for p in params
+            p
+            for p in params
             if registry.find(self.kind, node.input_types[p][0], loading=True) is not None
         ]
         if len(loadable) == 1:
@@ -138,7 +139,10 @@ class SaveToDecorator(FunctionModifier):
         where = adapter_nodes.Where(f"@save_to.{self.kind}", fn)
         target = self._target(nodes, where)
         adapter = registry.select(
-            self.kind, target.type, loading=False, where=where,
+            self.kind,
+            target.type,
+            loading=False,
+            where=where,
             what=f"the output of node {target.name!r}",
         )
         adapter_nodes.check_arguments(adapter, self.bindings, where)
@@ -204,7 +208,7 @@ class _KindDecorators(metaclass=registry.KindNamespace):
 
     @classmethod
     def _maker(cls, kind: str) -> Callable[..., FunctionModifier]:
-        """The decorator factory for ``kind``; each accessor class (load_from, save_to) defines it."""
+        """The decorator factory for ``kind``; load_from and save_to each define it."""
         raise TypeError(f"{cls.__name__} is an accessor base; use load_from or save_to.")
 
 

@@ -152,7 +152,9 @@ def sink_nodes(nodes: Iterable[Node]) -> list[Node]:
     return [node for node in nodes if node.name not in used and not node.tags.get(NON_FINAL_TAG)]
 
 
-def _by_stage(modifiers: Iterable[FunctionModifier], fn: Callable[..., Any]) -> dict[Stage, list[Any]]:
+def _by_stage(
+    modifiers: Iterable[FunctionModifier], fn: Callable[..., Any]
+) -> dict[Stage, list[Any]]:
     by_stage: dict[Stage, list[Any]] = {stage: [] for stage in Stage}
     for modifier in modifiers:
         modifier.validate(fn)
@@ -184,7 +186,9 @@ def resolve_nodes(fn: Callable[..., Any], config: Mapping[str, Any]) -> list[Nod
     if added:
         by_stage = _by_stage([m for m in modifiers if m.stage is not Stage.RESOLVE] + added, fn)
     creators = by_stage[Stage.CREATE]
-    nodes = creators[0].create(fn, name, config) if creators else [Node.from_function(fn, name=name)]
+    nodes = (
+        creators[0].create(fn, name, config) if creators else [Node.from_function(fn, name=name)]
+    )
     for rewriter in by_stage[Stage.INPUTS]:
         rewritten = rewriter.rewrite_inputs(nodes[-1], config, fn)
         nodes = nodes[:-1] + rewritten[1:] + rewritten[:1]

@@ -88,7 +88,8 @@ class config(FunctionModifier):  # noqa: N801 - Hamilton's public name
 
     @staticmethod
     def when_not(name: str | None = None, **key_value_pairs: Any) -> config:
-        """Include the function when ``config[key] != value`` for every pair (missing keys count)."""
+        """Include the function when ``config[key] != value`` for every pair (a missing key
+        counts as different)."""
         return config._of("when_not", name, dict(key_value_pairs))
 
     @staticmethod

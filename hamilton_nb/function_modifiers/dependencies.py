@@ -75,7 +75,9 @@ class group:  # noqa: N801 - Hamilton's public name
                 raise errors.InvalidDecoratorError(
                     f"group() members must be source(...) or value(...), got {dep!r}."
                 )
-        self.members: list[Dependency] | dict[str, Dependency] = list(args) if args else dict(kwargs)
+        self.members: list[Dependency] | dict[str, Dependency] = (
+            list(args) if args else dict(kwargs)
+        )
 
     def __repr__(self) -> str:
         if isinstance(self.members, list):
@@ -185,8 +187,7 @@ def _group_reader(
         if isinstance(member, UpstreamDependency):
             inputs[member.source] = (element, DependencyType.REQUIRED)
     return lambda kw: {
-        k: kw[m.source] if isinstance(m, UpstreamDependency) else m.value
-        for k, m in named.items()
+        k: kw[m.source] if isinstance(m, UpstreamDependency) else m.value for k, m in named.items()
     }
 
 

@@ -52,9 +52,7 @@ def as_bindings(kwargs: Mapping[str, Any], where: str) -> dict[str, Binding]:
 _CHECKED: set[tuple[type, tuple[str, ...]]] = set()  # argument sets known to be valid
 
 
-def check_arguments(
-    adapter: type[AdapterCommon], given: Iterable[str], where: str | Where
-) -> None:
+def check_arguments(adapter: type[AdapterCommon], given: Iterable[str], where: str | Where) -> None:
     """Raise ``InvalidDecoratorError`` for arguments ``adapter`` does not take or misses."""
     given = tuple(given)
     if (adapter, given) in _CHECKED:
@@ -76,8 +74,7 @@ def check_arguments(
     one_of = adapter.required_one_of()
     if one_of and not any(n in given for n in one_of):
         raise errors.InvalidDecoratorError(
-            f"{where}: {adapter.__name__} needs one of "
-            f"{' or '.join(f'{n}=...' for n in one_of)}."
+            f"{where}: {adapter.__name__} needs one of {' or '.join(f'{n}=...' for n in one_of)}."
         )
     _CHECKED.add((adapter, given))
 
@@ -131,8 +128,11 @@ class Where:
 
 
 def _path_of(adapter: Any, exc: OSError) -> str:
-    for candidate in (exc.filename, getattr(adapter, "path", None),
-                      getattr(adapter, "filepath_or_buffer", None)):
+    for candidate in (
+        exc.filename,
+        getattr(adapter, "path", None),
+        getattr(adapter, "filepath_or_buffer", None),
+    ):
         if isinstance(candidate, (str, os.PathLike)):
             return os.fspath(candidate)
     return "<unknown path>"
@@ -161,7 +161,8 @@ def loader_nodes(
             result = instance.load_data(load_type)  # type: ignore[attr-defined]
         except FileNotFoundError as exc:
             raise FileNotFoundError(
-                errno.ENOENT, f"{where}: node {loader_name!r} found no file",
+                errno.ENOENT,
+                f"{where}: node {loader_name!r} found no file",
                 _path_of(instance, exc),
             ) from exc
         if not (isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], dict)):

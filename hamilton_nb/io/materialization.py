@@ -89,9 +89,7 @@ class MaterializerFactory:
                     name=data_name,
                     type=data_type,
                     callable=_combiner(self.combine),
-                    input_types={
-                        n: (graph.nodes[n].type, DependencyType.REQUIRED) for n in names
-                    },
+                    input_types={n: (graph.nodes[n].type, DependencyType.REQUIRED) for n in names},
                     documentation=f"Joins {names} for {where}.",
                 )
             )
@@ -198,9 +196,7 @@ def _named(fn: Callable[..., Any], qualname: str, doc: str) -> Callable[..., Any
     return fn
 
 
-def _dependency_names(
-    graph: FunctionGraph, dependencies: Iterable[Any], where: str
-) -> list[str]:
+def _dependency_names(graph: FunctionGraph, dependencies: Iterable[Any], where: str) -> list[str]:
     names: list[str] = []
     for dependency in dependencies:
         if isinstance(dependency, str):
@@ -209,7 +205,8 @@ def _dependency_names(
             names.append(dependency.name)  # a HamiltonNode
         elif callable(dependency):
             made = [
-                n.name for n in graph.nodes.values()
+                n.name
+                for n in graph.nodes.values()
                 if n.originating_functions
                 and any(_same_function(f, dependency) for f in n.originating_functions)
             ]

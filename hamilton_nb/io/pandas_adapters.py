@@ -23,9 +23,7 @@ from hamilton_nb.io.utils import get_file_and_dataframe_metadata
 PathOrBuffer = str | os.PathLike | io.IOBase
 
 
-def _options(
-    required: str | None, options: str, **defaults: Any
-) -> Callable[[type], type]:
+def _options(required: str | None, options: str, **defaults: Any) -> Callable[[type], type]:
     """Class decorator: make ``cls`` a dataclass with a required path field and optional
     pandas options (whitespace-separated names, default ``None`` unless in ``defaults``)."""
 

@@ -50,8 +50,7 @@ def spec_parameters(hook_name: str) -> frozenset[str]:
     """The keyword parameters the engine passes to ``hook_name``."""
     method = getattr(_KEYWORD_HOOKS[hook_name], hook_name)
     return frozenset(
-        p.name for p in inspect.signature(method).parameters.values()
-        if p.kind is p.KEYWORD_ONLY
+        p.name for p in inspect.signature(method).parameters.values() if p.kind is p.KEYWORD_ONLY
     )
 
 
@@ -184,4 +183,3 @@ class HookSet:
             else:
                 results.append(method(**{k: kwargs[k] for k in params if k in kwargs}))
         return results
-

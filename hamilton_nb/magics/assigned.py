@@ -49,9 +49,7 @@ def assigned_names(source: str) -> list[str]:
     return list(names)
 
 
-def run_and_collect(
-    name: str, source: str, namespace: dict[str, Any]
-) -> dict[str, Any]:
+def run_and_collect(name: str, source: str, namespace: dict[str, Any]) -> dict[str, Any]:
     """Execute ``source`` in ``namespace``; return the values of the names it assigned."""
     names = assigned_names(source)
     part = compile_part("set_dict", name, source)

@@ -341,9 +341,7 @@ def _reload_order(changed: Iterable[str], modules: dict[str, str]) -> list[str]:
         if name not in selected:
             selected.add(name)
             stack.extend(users.get(name, ()))
-    waiting = {
-        name: {other for other in selected if name in users[other]} for name in selected
-    }
+    waiting = {name: {other for other in selected if name in users[other]} for name in selected}
     order: list[str] = []
     while waiting:
         ready = sorted(name for name, deps in waiting.items() if not deps) or [min(waiting)]
@@ -363,7 +361,8 @@ def _rebind(
     class of the module imported under another name (``from m import f as g``)."""
     new = vars(module)
     renamed = {
-        id(value): key for key, value in before.items()
+        id(value): key
+        for key, value in before.items()
         if isinstance(value, (type, types.FunctionType))
         and getattr(value, "__module__", None) == module.__name__
     }

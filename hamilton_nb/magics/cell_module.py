@@ -68,9 +68,7 @@ def register_source(filename: str, source: str) -> None:
     linecache.cache[filename] = (len(source), None, lines, filename)
 
 
-def compile_part(
-    kind: str, label: str, source: str, previous: CellPart | None = None
-) -> CellPart:
+def compile_part(kind: str, label: str, source: str, previous: CellPart | None = None) -> CellPart:
     """Compile ``source`` for module code; raises ``SyntaxError`` pointing at the cell's line.
 
     The filename (``<kind label #n>``) is new on every call, so tracebacks of functions from

@@ -53,7 +53,8 @@ class CellOutcome:
         """Names to push into the notebook: the module's contents (functions, imports,
         constants), the module itself, then results (``a.b`` becomes ``a__b``)."""
         variables = {
-            key: value for key, value in vars(self.module).items()
+            key: value
+            for key, value in vars(self.module).items()
             if not (key.startswith("__") and key.endswith("__"))
         }
         variables[self.module.__name__] = self.module
@@ -71,7 +72,8 @@ def default_outputs(driver: Any) -> list[str]:
     once per item of a ``Parallelizable`` are left out: their ``Collect`` node is there)."""
     graph = driver.graph
     return [
-        n for n in graph.order
+        n
+        for n in graph.order
         if graph.nodes[n].node_role is not NodeType.EXTERNAL and not graph.block_paths.get(n)
     ]
 
@@ -158,7 +160,8 @@ def execute(
     from hamilton_nb.lifecycle.hooks import HookSet
 
     progress = DelayedProgress(
-        _planned_count(driver, outputs, options), description=options.name,
+        _planned_count(driver, outputs, options),
+        description=options.name,
         delay=DEFAULT_DELAY if progress_delay is None else progress_delay,
     )
     session = state.session
@@ -167,8 +170,12 @@ def execute(
     progress.start()
     try:
         results, record = session.execute(
-            driver, list(outputs), inputs=options.inputs, overrides=options.overrides,
-            fresh=options.fresh, progress=progress,
+            driver,
+            list(outputs),
+            inputs=options.inputs,
+            overrides=options.overrides,
+            fresh=options.fresh,
+            progress=progress,
         )
     except BaseException:
         progress.finish(success=False)
@@ -261,8 +268,14 @@ def add_note(exc: BaseException, note: str) -> None:
 
 
 def _remember(
-    state: st.NotebookState, options: CellOptions, module: ModuleType, driver: Any,
-    parts: list[tuple[str, str]], kind: str, results: dict[str, Any], record: Any,
+    state: st.NotebookState,
+    options: CellOptions,
+    module: ModuleType,
+    driver: Any,
+    parts: list[tuple[str, str]],
+    kind: str,
+    results: dict[str, Any],
+    record: Any,
     memory: Any,
 ) -> None:
     cell = state.cells.get(options.name)

@@ -342,22 +342,32 @@ class Fingerprinter:
             if isinstance(obj, pd.DataFrame):
                 hashed = pd.util.hash_pandas_object(obj, index=True).to_numpy()
                 return _join(
-                    "DataFrame", self.token(list(obj.columns)),
-                    self.token([str(t) for t in obj.dtypes]), repr(obj.shape),
-                    _blake(hashed.tobytes()), self.token(obj.index.names),
+                    "DataFrame",
+                    self.token(list(obj.columns)),
+                    self.token([str(t) for t in obj.dtypes]),
+                    repr(obj.shape),
+                    _blake(hashed.tobytes()),
+                    self.token(obj.index.names),
                     self.token(dict(obj.attrs)),
                 )
             if isinstance(obj, pd.Series):
                 hashed = pd.util.hash_pandas_object(obj, index=True).to_numpy()
                 return _join(
-                    "Series", self.token(obj.name), str(obj.dtype), repr(obj.shape),
-                    _blake(hashed.tobytes()), self.token(obj.index.names),
+                    "Series",
+                    self.token(obj.name),
+                    str(obj.dtype),
+                    repr(obj.shape),
+                    _blake(hashed.tobytes()),
+                    self.token(obj.index.names),
                     self.token(dict(obj.attrs)),
                 )
             if isinstance(obj, pd.Index):
                 hashed = pd.util.hash_pandas_object(obj).to_numpy()
                 return _join(
-                    "Index", type(obj).__name__, self.token(list(obj.names)), str(obj.dtype),
+                    "Index",
+                    type(obj).__name__,
+                    self.token(list(obj.names)),
+                    str(obj.dtype),
                     _blake(hashed.tobytes()),
                 )
         except (TypeError, ValueError):  # e.g. unhashable cells (lists) in an object column
@@ -420,7 +430,6 @@ class Fingerprinter:
                 parts.append("config=" + self.token(declared))
         return parts
 
-
     def _type_repr(self, annotation: Any) -> str:
         key = id(annotation)
         text = self._reprs.get(key)
@@ -460,8 +469,15 @@ def code_digest(code: types.CodeType) -> str:
     equal digests, which makes the cache safe.)"""
     header = repr(
         (
-            code.co_name, code.co_argcount, code.co_posonlyargcount, code.co_kwonlyargcount,
-            code.co_flags, code.co_names, code.co_varnames, code.co_freevars, code.co_cellvars,
+            code.co_name,
+            code.co_argcount,
+            code.co_posonlyargcount,
+            code.co_kwonlyargcount,
+            code.co_flags,
+            code.co_names,
+            code.co_varnames,
+            code.co_freevars,
+            code.co_cellvars,
         )
     )
     consts = [

@@ -148,12 +148,16 @@ class IncrementalSession:
         reused = {} if fresh else self._reusable(graph, names, provided, fingerprints, printer)
         running = fp.needed_nodes(graph, names, provided | reused.keys())
         extra = [
-            n for n in graph.sorted(running - provided - reused.keys() - set(names))
+            n
+            for n in graph.sorted(running - provided - reused.keys() - set(names))
             if _storable(graph, n)
         ]
         computed = [
-            n for n in [*names, *extra]
-            if n not in provided and n not in reused and _storable(graph, n)
+            n
+            for n in [*names, *extra]
+            if n not in provided
+            and n not in reused
+            and _storable(graph, n)
             and fingerprints.get(n) is not None
         ]
         recorder = _ResultDigests(printer.root, computed)
@@ -162,7 +166,9 @@ class IncrementalSession:
         dr.hooks = HookSet([*hooks.adapters, recorder])
         try:
             outputs = dr.raw_execute(
-                [*names, *extra], overrides={**overrides, **reused}, inputs=inputs,
+                [*names, *extra],
+                overrides={**overrides, **reused},
+                inputs=inputs,
                 _progress=progress,
             )
         except BaseException:
@@ -298,9 +304,7 @@ class IncrementalSession:
         nodes = []
         for module in wanted:
             for name, fingerprint in self._latest.get(module, {}).items():
-                held = [
-                    f for f in self._by_name.get(name, ()) if self._entries[f].module == module
-                ]
+                held = [f for f in self._by_name.get(name, ()) if self._entries[f].module == module]
                 state = CURRENT if fingerprint in held else STALE if held else NOT_HELD
                 nbytes = sum(self._entries[f].nbytes for f in held)
                 nodes.append(NodeMemory(name, module, state, nbytes, fingerprint))
@@ -340,7 +344,8 @@ def _provided(graph: Any, inputs: Mapping[str, Any], overrides: Mapping[str, Any
     """Nodes whose value the request supplies: overrides, inputs, and config values."""
     provided = {n for n in (*inputs, *overrides) if n in graph.nodes}
     provided.update(
-        n for n in graph.config
+        n
+        for n in graph.config
         if n in graph.nodes and graph.nodes[n].node_role is NodeType.EXTERNAL
     )
     return provided

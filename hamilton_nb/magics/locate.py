@@ -59,8 +59,7 @@ def locate(message: str, parts: Sequence[tuple[str, str]]) -> list[FunctionLine]
     for quoted in mentioned:
         for candidate in _candidates(quoted):
             matches = [
-                f for n, f in functions.items()
-                if n == candidate or n.startswith(candidate + "__")
+                f for n, f in functions.items() if n == candidate or n.startswith(candidate + "__")
             ]
             for match in matches:
                 found.setdefault(match.name, match)
@@ -73,8 +72,7 @@ def describe(lines: Sequence[FunctionLine], several_cells: bool) -> str:
     """``in the cell:`` then one ``line N: def ...`` per function (cell labels when the module
     is made of several cells)."""
     where = [
-        (f"  cell {f.cell} line {f.line}" if several_cells else f"  line {f.line}")
-        + f": {f.text}"
+        (f"  cell {f.cell} line {f.line}" if several_cells else f"  line {f.line}") + f": {f.text}"
         for f in lines
     ]
     return "\n".join(["in the cell:", *where])

@@ -38,45 +38,68 @@ def _shared_options(fn: Any) -> Any:
     """The options ``%%cell_to_module`` and ``%%incr_cell_to_module`` have in common."""
     decorators = [
         argument(
-            "-d", "--display", nargs="?", const=True, default=None, metavar="VAR",
+            "-d",
+            "--display",
+            nargs="?",
+            const=True,
+            default=None,
+            metavar="VAR",
             help="Show the DAG inline (after -x: the run's statuses). VAR names a dict of "
             "visualization kwargs.",
         ),
         argument(
-            "-x", "--execute", nargs="?", const=True, default=None, metavar="VAR",
+            "-x",
+            "--execute",
+            nargs="?",
+            const=True,
+            default=None,
+            metavar="VAR",
             help="Execute the dataflow. VAR names a list of outputs; default: every node that "
             "is not an input, in topological order. Results become notebook variables named "
             "after their nodes (a.b becomes a__b).",
         ),
         argument(
-            "-b", "--builder", metavar="VAR",
+            "-b",
+            "--builder",
+            metavar="VAR",
             help="A hamilton_nb Builder whose config, adapters and modules are used (it is "
             "copied, never changed).",
         ),
         argument(
-            "-c", "--config", nargs="+", metavar="CONFIG",
+            "-c",
+            "--config",
+            nargs="+",
+            metavar="CONFIG",
             help="Driver config: a variable holding a dict, key=value pairs (string values) or "
             "a JSON object. Not together with a builder that has a config.",
         ),
         argument("-i", "--inputs", metavar="VAR", help="A dict of input values for -x."),
         argument("-o", "--overrides", metavar="VAR", help="A dict of node values for -x."),
         argument(
-            "--show_results", action="store_true",
+            "--show_results",
+            action="store_true",
             help="Display the results (DataFrames as tables) in topological order.",
         ),
         argument(
-            "-w", "--write_to_file", nargs="?", const=True, default=None, metavar="PATH",
+            "-w",
+            "--write_to_file",
+            nargs="?",
+            const=True,
+            default=None,
+            metavar="PATH",
             help="Write the module's source to PATH (default NAME.py) atomically, once the "
             "cell succeeded. Refuses to overwrite a file changed outside the notebook.",
         ),
         argument("--force", action="store_true", help="Let -w overwrite any existing file."),
         argument(
-            "--fresh", action="store_true",
+            "--fresh",
+            action="store_true",
             help="Recompute every node instead of reusing results whose code and inputs did "
             "not change.",
         ),
         argument(
-            "--display_cache", action="store_true",
+            "--display_cache",
+            action="store_true",
             help="After -x, show what the driver's cache retrieved (drivers with a cache only).",
         ),
         argument("--explore", action="store_true", help="Show the interactive DAG explorer."),
@@ -146,8 +169,10 @@ class HamiltonNBMagics(Magics):
     @magic_arguments()
     @argument("name", nargs="?", help="Name of the module defined by this cell.")
     @argument(
-        "-m", "--module_name", metavar="NAME", help="Same as the positional NAME (kept for "
-        "compatibility).",
+        "-m",
+        "--module_name",
+        metavar="NAME",
+        help="Same as the positional NAME (kept for compatibility).",
     )
     @_shared_options
     @cell_magic
@@ -174,8 +199,11 @@ class HamiltonNBMagics(Magics):
 
     @magic_arguments()
     @argument("name", help="Name of the module built from several cells.")
-    @argument("identifier", type=int, help="Position of this cell in the module (cells run in "
-              "increasing order).")
+    @argument(
+        "identifier",
+        type=int,
+        help="Position of this cell in the module (cells run in increasing order).",
+    )
     @_shared_options
     @cell_magic
     def incr_cell_to_module(self, line: str, cell: str) -> None:
@@ -206,7 +234,11 @@ class HamiltonNBMagics(Magics):
             print(note)
         try:
             outcome = cell_run.run_cell(
-                self.state, options, labelled, kind=kind, namespace=self.ip.user_ns,
+                self.state,
+                options,
+                labelled,
+                kind=kind,
+                namespace=self.ip.user_ns,
                 progress_delay=self.progress_delay,
             )
         except BaseException as exc:
@@ -229,7 +261,9 @@ class HamiltonNBMagics(Magics):
             display.show_cache(outcome.driver)
         if options.explore:
             display.show_explorer(
-                outcome.driver, inputs=options.inputs, overrides=options.overrides,
+                outcome.driver,
+                inputs=options.inputs,
+                overrides=options.overrides,
                 results=outcome.results,
             )
         if outcome.written is not None:
@@ -328,8 +362,12 @@ class HamiltonNBMagics(Magics):
         display.show_status(status.build_report(self.state, names or None))
 
     @magic_arguments()
-    @argument("directory", nargs="?", default=".", help="Folder for the NAME.py files "
-              "(default: the current folder).")
+    @argument(
+        "directory",
+        nargs="?",
+        default=".",
+        help="Folder for the NAME.py files (default: the current folder).",
+    )
     @argument("--module", action="append", metavar="NAME", help="Export only NAME (repeatable).")
     @argument("--force", action="store_true", help="Overwrite files that hold other content.")
     @line_magic

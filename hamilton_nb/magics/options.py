@@ -69,14 +69,15 @@ def lookup(namespace: Mapping[str, Any], flag: str, variable: str) -> Any:
 
 
 def _typed(
-    namespace: Mapping[str, Any], flag: str, variable: str, check: Callable[[Any], bool],
+    namespace: Mapping[str, Any],
+    flag: str,
+    variable: str,
+    check: Callable[[Any], bool],
     what: str,
 ) -> Any:
     value = lookup(namespace, flag, variable)
     if not check(value):
-        raise _usage(
-            f"{flag} {variable}: {variable!r} must be {what}, got {type(value).__name__}."
-        )
+        raise _usage(f"{flag} {variable}: {variable!r} must be {what}, got {type(value).__name__}.")
     return value
 
 
@@ -141,21 +142,15 @@ def module_name(args: argparse.Namespace) -> str:
     positional = getattr(args, "name", None)
     flagged = getattr(args, "module_name", None)
     if positional and flagged and positional != flagged:
-        raise _usage(
-            f"two module names: {positional!r} and -m {flagged!r}; give one of them."
-        )
+        raise _usage(f"two module names: {positional!r} and -m {flagged!r}; give one of them.")
     name = positional or flagged
     if not name:
-        optional_values = (
-            ("-d", args.display), ("-x", args.execute), ("-w", args.write_to_file)
-        )
+        optional_values = (("-d", args.display), ("-x", args.execute), ("-w", args.write_to_file))
         taken = [
             f"{flag} took {value!r}" for flag, value in optional_values if isinstance(value, str)
         ]
         hint = f" ({', '.join(taken)} as its value)" if taken else ""
-        raise _usage(
-            f"no module name{hint}: write it first, %%cell_to_module NAME [options]."
-        )
+        raise _usage(f"no module name{hint}: write it first, %%cell_to_module NAME [options].")
     return name
 
 
@@ -163,9 +158,12 @@ def _take_name_from_config(args: argparse.Namespace) -> None:
     """``-c a=1 b=2 NAME``: the name was swallowed by ``-c``'s values; give it back."""
     tokens = args.config
     if (
-        tokens and len(tokens) > 1 and not getattr(args, "name", None)
+        tokens
+        and len(tokens) > 1
+        and not getattr(args, "name", None)
         and not getattr(args, "module_name", None)
-        and "=" not in tokens[-1] and not tokens[0].lstrip().startswith("{")
+        and "=" not in tokens[-1]
+        and not tokens[0].lstrip().startswith("{")
     ):
         args.name = tokens.pop()
 
@@ -190,9 +188,7 @@ def resolve_options(args: argparse.Namespace, namespace: Mapping[str, Any]) -> C
     if args.execute is not None:
         options.execute = True
         if isinstance(args.execute, str):
-            outputs = _typed(
-                namespace, "-x", args.execute, _is_outputs, "a list of node names"
-            )
+            outputs = _typed(namespace, "-x", args.execute, _is_outputs, "a list of node names")
             options.outputs = [outputs] if isinstance(outputs, str) else list(outputs)
     if args.builder:
         options.builder = _typed(

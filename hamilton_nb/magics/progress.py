@@ -94,8 +94,12 @@ class DelayedProgress:
                 return
             total = self.total() if callable(self.total) else self.total
             self.bar = self.factory(
-                total=max(total, self.started), initial=self.done, desc=self.description,
-                unit="node", leave=False, dynamic_ncols=True,
+                total=max(total, self.started),
+                initial=self.done,
+                desc=self.description,
+                unit="node",
+                leave=False,
+                dynamic_ncols=True,
             )
             self._refresh()
 

@@ -64,7 +64,9 @@ def add_failure_note(name: str, failure: Failure, kept: bool) -> None:
         done = failure.succeeded
         text += (
             f" Nodes that succeeded before the failure: {', '.join(done)} (%hamilton_status "
-            "shows them)." if done else " No node had succeeded before the failure."
+            "shows them)."
+            if done
+            else " No node had succeeded before the failure."
         )
     add_note(failure.error, text)
 
@@ -141,9 +143,7 @@ class StatusReport:
             return f"<p>{html.escape(str(self))}</p>"
         parts = ["<div class='hamilton-nb-status'>"]
         for module in self.modules:
-            parts.append(
-                f"<p><b>{html.escape(module.name)}</b>: {html.escape(module.summary)}</p>"
-            )
+            parts.append(f"<p><b>{html.escape(module.name)}</b>: {html.escape(module.summary)}</p>")
             if module.failure:
                 items = "".join(
                     f"<li><code>{html.escape(n)}</code> ({html.escape(s)}) "
@@ -152,8 +152,7 @@ class StatusReport:
                 )
                 parts.append(
                     "<p style='color:#b00020'>last attempt failed: "
-                    f"{html.escape(module.failure)}</p>"
-                    + (f"<ul>{items}</ul>" if items else "")
+                    f"{html.escape(module.failure)}</p>" + (f"<ul>{items}</ul>" if items else "")
                 )
             header = "".join(
                 f"<th>{h}</th>"
@@ -171,9 +170,7 @@ class StatusReport:
 def _cells(line: NodeLine) -> list[str]:
     held = human_bytes(line.held_bytes) if line.held_bytes else ""
     seconds = human_seconds(line.seconds) if line.seconds is not None else ""
-    return [
-        line.name, line.type_name, line.last_run, line.result, line.variable, held, seconds
-    ]
+    return [line.name, line.type_name, line.last_run, line.result, line.variable, held, seconds]
 
 
 def _node_lines(cell: CellModuleState) -> list[NodeLine]:
@@ -205,7 +202,8 @@ def _summary(cell: CellModuleState) -> str:
         return text + "; not executed in this version"
     counts = cell.record.summary()
     done = ", ".join(
-        f"{counts[k]} {k.replace('_', ' ')}" for k in ("computed", "reused", "overridden")
+        f"{counts[k]} {k.replace('_', ' ')}"
+        for k in ("computed", "reused", "overridden")
         if counts.get(k)
     )
     when = "" if cell.record_version == vars(cell.module).get(VERSION_ATTR) else " (older version)"
@@ -238,7 +236,10 @@ def module_status(state: NotebookState, name: str) -> ModuleStatus:
         status = ModuleStatus(name, "cell_to_module", 0, summary="no working version yet")
     else:
         status = ModuleStatus(
-            name, cell.kind, cell.runs, _node_lines(cell),
+            name,
+            cell.kind,
+            cell.runs,
+            _node_lines(cell),
             f"{cell.runs} run(s); {_summary(cell)}",
         )
     if failure is not None:

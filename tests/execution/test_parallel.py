@@ -162,8 +162,6 @@ def test_overriding_the_parallelizable_node_supplies_the_items() -> None:
     assert result == {"total": 61, "labels": ["0/5:25", "0/6:36"]}
 
 
-
-
 @pytest.mark.parametrize("overridden", ["squared", "labelled"])
 def test_overriding_a_node_inside_a_block_is_a_clear_error(overridden: str) -> None:
     dr = build(dataflow_module("file"))

@@ -263,7 +263,13 @@ def test_save_to_adds_saver_node_returning_metadata(tmp_path: Path) -> None:
     assert file_metadata["path"] == str(out)
     assert file_metadata["size"] == out.stat().st_size
     assert set(file_metadata) == {
-        "size", "path", "last_modified", "timestamp", "scheme", "notes", "__version__"
+        "size",
+        "path",
+        "last_modified",
+        "timestamp",
+        "scheme",
+        "notes",
+        "__version__",
     }
 
 
@@ -673,8 +679,12 @@ def test_builtins_register_lazily_and_pandas_stays_unimported(
         "print('pandas' in sys.modules)\n"
     )
     proc = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, env=subprocess_env,
-        capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=subprocess_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "False"

@@ -73,7 +73,9 @@ def test_materialize_loads_saves_and_returns_metadata_and_additional_vars(
         assert metadata["df_to_csv"]["dataframe_metadata"]["column_names"] == ["a", "double"]
         assert set(metadata["summary_json"]) == {"file_metadata"}
         assert metadata["joined"]["dataframe_metadata"]["column_names"] == [
-            "df.a", "df.double", "col_a"
+            "df.a",
+            "df.double",
+            "col_a",
         ]
         assert extra["summary"] == {"rows": 3}
         assert extra["col_a"].tolist() == [1, 2, 3]
@@ -101,7 +103,9 @@ def test_materializer_nodes_are_named_and_tagged_like_hamiltons(
     dr.materialize(
         from_.csv(target="raw", path=str(raw_csv)),
         to.pickle(
-            id="both", dependencies=["df", "col_a"], combine=base.DictResult(),
+            id="both",
+            dependencies=["df", "col_a"],
+            combine=base.DictResult(),
             path=str(tmp_path / "both.pkl"),
         ),
     )
@@ -145,8 +149,9 @@ def test_from_replaces_a_function_node(tmp_path: Path) -> None:
     path = tmp_path / "summary.json"
     path.write_text(json.dumps({"rows": 99}))
     dr = build(df, summary)
-    _, extra = dr.materialize(from_.json(target="summary", path=str(path)),
-                              additional_vars=["summary"])
+    _, extra = dr.materialize(
+        from_.json(target="summary", path=str(path)), additional_vars=["summary"]
+    )
     assert extra == {"summary": {"rows": 99}}
 
 
@@ -155,16 +160,17 @@ def test_from_replaces_a_function_node(tmp_path: Path) -> None:
 def test_arrow_formats_round_trip(tmp_path: Path, raw_csv: Path, kind: str) -> None:
     dr = build(df)
     target = str(tmp_path / f"df.{kind}")
-    dr.materialize(from_.csv(target="raw", path=str(raw_csv)),
-                   getattr(to, kind)(id="out", dependencies=["df"], path=target))
-    _, extra = build(col_a).materialize(getattr(from_, kind)(target="df", path=target),
-                                        additional_vars=["col_a"])
+    dr.materialize(
+        from_.csv(target="raw", path=str(raw_csv)),
+        getattr(to, kind)(id="out", dependencies=["df"], path=target),
+    )
+    _, extra = build(col_a).materialize(
+        getattr(from_, kind)(target="df", path=target), additional_vars=["col_a"]
+    )
     assert extra["col_a"].tolist() == [1, 2, 3]
 
 
-def test_builder_with_materializers_puts_nodes_in_the_graph(
-    tmp_path: Path, raw_csv: Path
-) -> None:
+def test_builder_with_materializers_puts_nodes_in_the_graph(tmp_path: Path, raw_csv: Path) -> None:
     out = tmp_path / "summary.pkl"
     module = ad_hoc_utils.create_temporary_module(df, summary)
     dr = (

@@ -107,8 +107,15 @@ def test_moving_functions_and_comments_change_nothing():
         (("return v - UNUSED", "return v - UNUSED - 1"), set()),
         (("UNUSED = 7", "UNUSED = 8"), set()),
     ],
-    ids=["function", "helper", "helper-constant", "other-leaf", "sink", "unused-helper",
-         "unused-constant"],
+    ids=[
+        "function",
+        "helper",
+        "helper-constant",
+        "other-leaf",
+        "sink",
+        "unused-helper",
+        "unused-constant",
+    ],
 )
 def test_an_edit_changes_exactly_the_dependent_nodes(edit, expected):
     old, new = edit
@@ -181,9 +188,7 @@ def test_default_values_and_closures_are_part_of_the_fingerprint():
         return _shift(x)
     """
     before = fingerprints(source)
-    assert changed(before, fingerprints(source.replace("LIMIT = 10", "LIMIT = 11"))) == {
-        "clipped"
-    }
+    assert changed(before, fingerprints(source.replace("LIMIT = 10", "LIMIT = 11"))) == {"clipped"}
     assert changed(before, fingerprints(source.replace("_make(1)", "_make(2)"))) == {"shifted"}
 
 
@@ -248,7 +253,9 @@ def test_a_config_change_changes_exactly_the_nodes_using_it():
     source = DECORATED.replace('@config.when(mode="slow")', '@config.when_not(mode="fast")')
     medium = fingerprints(source, config={**CONFIG, "mode": "medium"})
     assert changed(fingerprints(source, config={**CONFIG, "mode": "slow"}), medium) == {
-        "mode", "speed", "report"
+        "mode",
+        "speed",
+        "report",
     }
 
 
@@ -260,7 +267,8 @@ def test_an_edit_of_the_variant_not_chosen_changes_nothing():
     assert changed(before, fingerprints(edited, config=CONFIG)) == set()
     slow = {**CONFIG, "mode": "slow"}
     assert changed(fingerprints(DECORATED, config=slow), fingerprints(edited, config=slow)) == {
-        "speed", "report"
+        "speed",
+        "report",
     }
 
 
@@ -271,7 +279,10 @@ def test_an_input_change_changes_exactly_its_dependents():
     before = fingerprints(BASE)
     assert changed(before, fingerprints(BASE, inputs={"x": 5, "y": 2})) == {"x"} | DOWNSTREAM_OF_RAW
     assert changed(before, fingerprints(BASE, inputs={"x": 1, "y": 3})) == {
-        "y", "other", "combined", "rounded"
+        "y",
+        "other",
+        "combined",
+        "rounded",
     }
 
 
@@ -281,7 +292,9 @@ def test_an_override_replaces_the_node_and_its_value_counts():
     assert changed(plain, overridden) == {"scaled", "combined", "rounded"}
     assert overridden["scaled"] == fingerprints(BASE, overrides={"scaled": 10})["scaled"]
     assert changed(overridden, fingerprints(BASE, overrides={"scaled": 11})) == {
-        "scaled", "combined", "rounded"
+        "scaled",
+        "combined",
+        "rounded",
     }
 
 

@@ -79,8 +79,12 @@ def full_recompute(source: str, outputs: list[str], **kw: Any) -> dict[str, Any]
     """The reference: a new module and driver, every output computed from scratch (its
     functions' log records are kept out of ``ran``)."""
     config = kw.pop("config", None)
-    dr = build(source, name=f"reference_{uuid.uuid4().hex}", config=config,
-               dynamic=kw.pop("dynamic", False))
+    dr = build(
+        source,
+        name=f"reference_{uuid.uuid4().hex}",
+        config=config,
+        dynamic=kw.pop("dynamic", False),
+    )
     logger = logging.getLogger(LOGGER)
     logger.disabled = True
     try:
@@ -328,8 +332,12 @@ def test_parallel_blocks_recompute_as_a_whole_and_reuse_around_them(ran, inputs,
     results, record = session.execute(build(source, dynamic=True), PARALLEL_OUTPUTS, inputs=inputs)
     assert ran() == expected
     assert results == full_recompute(source, PARALLEL_OUTPUTS, inputs=inputs, dynamic=True)
-    assert session.status().nodes[[n.name for n in session.status().nodes].index("squared")]\
-        .fingerprint is None
+    assert (
+        session.status()
+        .nodes[[n.name for n in session.status().nodes].index("squared")]
+        .fingerprint
+        is None
+    )
 
 
 def test_memory_is_bounded_least_recently_used_first(ran):
@@ -357,8 +365,11 @@ def test_memory_is_bounded_least_recently_used_first(ran):
 
 def test_a_result_larger_than_the_bound_is_not_held():
     session = IncrementalSession(max_bytes=1000)
-    session.execute(build("def big(x: int) -> list:\n    return list(range(x))\n"), ["big"],
-                    inputs={"x": 10_000})
+    session.execute(
+        build("def big(x: int) -> list:\n    return list(range(x))\n"),
+        ["big"],
+        inputs={"x": 10_000},
+    )
     assert session.held_bytes == 0
     assert session.status().nodes[0].state == NOT_HELD
 
@@ -477,14 +488,17 @@ FUNCTIONS = {
     "f": "def f(d: int, e: int = 100) -> int:\n    return d + e + {k}\n",
     "g": "def g(f: int, mode: str) -> str:\n    return mode + str(f + {k})\n",
 }
-HEADER = "from hamilton_nb.function_modifiers import config\n\nS = {s}\n\n\ndef _scale(v):\n" \
-         "    return v * S\n"
+HEADER = (
+    "from hamilton_nb.function_modifiers import config\n\nS = {s}\n\n\ndef _scale(v):\n"
+    "    return v * S\n"
+)
 
 
 def render(state: dict[str, Any]) -> str:
     parts = [HEADER.format(s=state["S"])]
     parts += [
-        template.format(k=state["k"][name]) for name, template in FUNCTIONS.items()
+        template.format(k=state["k"][name])
+        for name, template in FUNCTIONS.items()
         if name != "e" or state["with_e"]
     ]
     return "\n\n".join(parts)
@@ -519,7 +533,12 @@ edits = st.one_of(
 @given(st.lists(edits, min_size=1, max_size=8))
 def test_random_edit_sequences_match_a_full_recompute(sequence):
     state: dict[str, Any] = {
-        "k": dict.fromkeys(FUNCTIONS, 0), "S": 1, "x": 0, "y": 0, "mode": "one", "with_e": True,
+        "k": dict.fromkeys(FUNCTIONS, 0),
+        "S": 1,
+        "x": 0,
+        "y": 0,
+        "mode": "one",
+        "with_e": True,
     }
     session = IncrementalSession()
     seen: dict[str, set[tuple[Any, ...]]] = {}
@@ -551,8 +570,9 @@ def test_parallel_executors_run_with_the_sessions_hook(tmp_path, monkeypatch, ki
     from hamilton_nb.execution import executors
 
     name = f"flow_{uuid.uuid4().hex[:8]}"
-    (tmp_path / f"{name}.py").write_text(textwrap.dedent(
-        """\
+    (tmp_path / f"{name}.py").write_text(
+        textwrap.dedent(
+            """\
         from hamilton_nb.htypes import Collect, Parallelizable
 
         def items(n: int) -> Parallelizable[int]:
@@ -564,15 +584,23 @@ def test_parallel_executors_run_with_the_sessions_hook(tmp_path, monkeypatch, ki
         def total(squared: Collect[list]) -> list:
             return sorted(x for [x] in squared)
         """
-    ))
+        )
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     module = __import__(name)
-    executor = (executors.MultiThreadingExecutor(2) if kind == "threads"
-                else executors.MultiProcessingExecutor(2))
+    executor = (
+        executors.MultiThreadingExecutor(2)
+        if kind == "threads"
+        else executors.MultiProcessingExecutor(2)
+    )
     try:
-        dr = (driver.Builder().with_modules(module)
-              .enable_dynamic_execution(allow_experimental_mode=True)
-              .with_remote_executor(executor).build())
+        dr = (
+            driver.Builder()
+            .with_modules(module)
+            .enable_dynamic_execution(allow_experimental_mode=True)
+            .with_remote_executor(executor)
+            .build()
+        )
         session = IncrementalSession()
         first, _ = session.execute(dr, ["items", "total"], inputs={"n": 4})
         assert first == {"items": [0, 1, 2, 3], "total": [0, 1, 4, 9]}

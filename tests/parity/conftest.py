@@ -1,0 +1,48 @@
+"""Parity tests: the same Hamilton user code run by apache-hamilton and by hamilton_nb."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .harness import run_scenario
+
+Observations = dict[str, Any]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.parity)
+
+
+@pytest.fixture
+def in_both(tmp_path: Path) -> Callable[..., tuple[Observations, Observations]]:
+    """``in_both(script, modules=None) -> (ours, hamilton's)`` observations.
+
+    ``script`` is Hamilton user code (``from hamilton import ...``) calling ``emit(key, value)``
+    and ``emit_error(key, fn, *args)``; ``modules`` maps module names to their source. A crash
+    of the script itself is recorded under ``__crash__``.
+    """
+    assert importlib.util.find_spec("hamilton"), "apache-hamilton is missing: pip install -e '.[test]'"
+
+    def run(script: str, modules: dict[str, str] | None = None) -> tuple[Observations, Observations]:
+        ours = run_scenario("hamilton_nb", script, modules, tmp_path)
+        theirs = run_scenario("hamilton", script, modules, tmp_path)
+        return ours, theirs
+
+    return run
+
+
+def same(ours: Observations, theirs: Observations, *keys: str) -> None:
+    """Assert both engines observed the same thing (for ``keys``, or for every key)."""
+    for side in (ours, theirs):
+        assert "__crash__" not in side, side["__crash__"]["text"]
+    keys = keys or tuple(k for k in theirs if not k.startswith("__"))
+    for key in keys:
+        assert ours.get(key) == theirs.get(key), f"{key}: ours {ours.get(key)!r} vs Hamilton {theirs.get(key)!r}"

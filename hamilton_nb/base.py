@@ -140,10 +140,11 @@ def _is_scalar(value: Any) -> bool:
 
 
 class SimplePythonGraphAdapter(api.GraphAdapter):
-    """Legacy adapter: plain calls, the standard type checks, and a result builder."""
+    """Legacy adapter: plain calls, the standard type checks, and a result builder
+    (``DictResult`` unless given one, as in Hamilton)."""
 
     def __init__(self, result_builder: api.ResultBuilder | None = None) -> None:
-        self.result_builder = result_builder or PandasDataFrameResult()
+        self.result_builder = result_builder or DictResult()
 
     @staticmethod
     def check_input_type(node_type: Any, input_value: Any) -> bool:

@@ -54,6 +54,12 @@ class Driver(VisualizationMixin):
         adapters = (
             list(adapter) if isinstance(adapter, (list, tuple)) else [adapter] if adapter else []
         )
+        for module in modules:
+            if not isinstance(module, ModuleType):
+                raise errors.GraphBuildError(
+                    f"Driver takes module objects, got {module!r}. Import the module first, "
+                    "or use ad_hoc_utils.create_temporary_module(*functions)."
+                )
         self.modules = list(modules)
         self.adapters = adapters
         self.hooks = HookSet(adapters)
@@ -81,12 +87,6 @@ class Driver(VisualizationMixin):
             from hamilton_nb.io import materialization
 
             graph = materialization.extend_graph(graph, self.materializers, self.hooks.edge_check)
-        if graph.block_paths and not dynamic_execution:
-            blocks = sorted({p[0] for p in graph.block_paths.values() if p})
-            raise errors.ParallelizableError(
-                f"nodes {blocks} return Parallelizable, which needs dynamic execution: build the "
-                "driver with Builder()...enable_dynamic_execution(allow_experimental_mode=True)."
-            )
         self._validate_statically(graph)
         self._graph = graph
         self._module_versions = versions
@@ -175,8 +175,9 @@ class Driver(VisualizationMixin):
     ) -> tuple[ExecutionPlan, dict[str, Any]]:
         graph = self.graph  # rebuilt here if a cell module changed
         names = self._final_var_names(final_vars)
-        inputs = dict(inputs or {})
-        overrides = dict(overrides or {})
+        # any mapping will do (a DataFrame gives its columns), as in Hamilton
+        inputs = dict(inputs) if inputs is not None else {}
+        overrides = dict(overrides) if overrides is not None else {}
         config = graph.config
         clash = sorted(
             k
@@ -198,6 +199,8 @@ class Driver(VisualizationMixin):
         key = (tuple(names), provided)
         plan = self._plans.get(key)
         if plan is None:
+            if graph.block_paths and not self._build_options[2]:
+                _refuse_parallel_blocks(graph, names, provided)
             plan = self._plans[key] = compile_plan(graph, names, provided)
         _execute.check_inputs(plan, values, self.hooks)
         return plan, values
@@ -221,8 +224,8 @@ class Driver(VisualizationMixin):
                 values,
                 self.hooks,
                 self.executor,
-                inputs=inputs or {},
-                overrides=overrides or {},
+                inputs=inputs if inputs is not None else {},
+                overrides=overrides if overrides is not None else {},
                 progress=_progress,
                 timed=self.record_timings,
             )
@@ -311,13 +314,17 @@ class Driver(VisualizationMixin):
 
         A filter value of ``None`` keeps nodes having the tag; a list keeps any of its values.
         """
-        nodes = [HamiltonNode.from_node(self.graph.nodes[n]) for n in self.graph.order]
+        graph = self.graph
+        origins = graph.external_origins
+        nodes = [HamiltonNode.from_node(graph.nodes[n], origins.get(n)) for n in graph.listing]
         if not tag_filter:
             return nodes
         return [n for n in nodes if _matches_tags(n.tags, tag_filter)]
 
     def _nodes(self, names: Collection[str]) -> list[HamiltonNode]:
-        return [HamiltonNode.from_node(self.graph.nodes[n]) for n in self.graph.sorted(names)]
+        graph = self.graph
+        origins = graph.external_origins
+        return [HamiltonNode.from_node(graph.nodes[n], origins.get(n)) for n in graph.sorted(names)]
 
     def what_is_upstream_of(self, *node_names: str) -> list[HamiltonNode]:
         """The given nodes and everything they depend on, in topological order."""
@@ -337,6 +344,33 @@ class Driver(VisualizationMixin):
         """Always False for a built driver: cycles are rejected when the graph is built."""
         self.graph.require(self._final_var_names(final_vars), "output")
         return False
+
+
+def _refuse_parallel_blocks(
+    graph: FunctionGraph, names: list[str], provided: frozenset[str]
+) -> None:
+    """Raise when the request runs a ``Parallelizable`` block without dynamic execution.
+
+    As in Hamilton, such a graph builds and displays; only executing a block is refused."""
+    graph.require(names, "output")
+    seen, stack = set(names), list(names)
+    blocks = []
+    while stack:
+        node = graph.nodes[stack.pop()]
+        if node.node_role in (NodeType.EXPAND, NodeType.COLLECT):
+            blocks.append(node.name)
+        if node.name in provided:
+            continue
+        for dependency in node.input_types:
+            if dependency not in seen:
+                seen.add(dependency)
+                stack.append(dependency)
+    if blocks:
+        raise errors.ExecutionError(
+            f"nodes {sorted(blocks)} form a Parallelizable/Collect block, which needs dynamic "
+            "execution: build the driver with "
+            "Builder()...enable_dynamic_execution(allow_experimental_mode=True)."
+        )
 
 
 def _matches_tags(tags: Mapping[str, Any], tag_filter: Mapping[str, Any]) -> bool:

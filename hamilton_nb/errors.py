@@ -27,6 +27,10 @@ class TypeMismatchError(GraphBuildError):
     """One or more edges connect incompatible types."""
 
 
+class IncompatibleInputTypesError(GraphBuildError):
+    """Functions ask for the same external input with types that exclude each other."""
+
+
 class CycleError(GraphBuildError):
     """The dependencies form a cycle."""
 
@@ -41,6 +45,14 @@ class ParallelizableError(GraphBuildError):
 
 class InvalidDecoratorError(GraphBuildError):
     """A function modifier is misused."""
+
+
+class PowerUserModeError(InvalidDecoratorError, KeyError):
+    """``@resolve`` used with no ``hamilton.enable_power_user_mode`` key in the config
+    (a ``KeyError`` too, as in Hamilton)."""
+
+    def __str__(self) -> str:  # KeyError would print the message's repr
+        return str(self.args[0]) if self.args else ""
 
 
 class ValidationError(GraphBuildError):

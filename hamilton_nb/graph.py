@@ -45,6 +45,10 @@ class FunctionGraph:
                 self.dependents[dependency].append(name)
         self.excluded = excluded
         self.block_paths: dict[str, tuple[str, ...]] = {}  # set by build_graph
+        # Hamilton's listing order (list_available_variables) and, for each external input,
+        # the functions of the consumers that set its type; both set by build_graph
+        self.listing: list[str] = order
+        self.external_origins: dict[str, tuple[Callable[..., Any], ...]] = {}
 
     def __contains__(self, name: object) -> bool:
         return name in self.nodes
@@ -120,13 +124,17 @@ def build_graph(
     Raises a ``GraphBuildError`` subclass that lists every problem of its kind.
     """
     config = dict(config or {})
-    nodes, excluded = _collect_nodes(modules, config, allow_module_overrides)
+    edge_check = edge_check or htypes.types_match
+    nodes, excluded, listing = _collect_nodes(modules, config, allow_module_overrides)
     for extra in extra_nodes:
         nodes[extra.name] = extra
-    _add_external_nodes(nodes, config)
-    _check_edges(nodes, edge_check or htypes.types_match)
+        listing.append(extra.name)
+    external_origins = _add_external_nodes(nodes, listing, config, edge_check)
+    _check_edges(nodes, edge_check)
     order = _topological_order(nodes)
     graph = FunctionGraph(nodes, config, order, excluded)
+    graph.listing = list(dict.fromkeys(listing + list(external_origins)))
+    graph.external_origins = {k: v for k, v in external_origins.items() if v}
     if any(n.node_role in (NodeType.EXPAND, NodeType.COLLECT) for n in nodes.values()):
         from hamilton_nb.execution import parallel
 
@@ -136,13 +144,16 @@ def build_graph(
 
 def _collect_nodes(
     modules: Iterable[ModuleType], config: Mapping[str, Any], allow_module_overrides: bool
-) -> tuple[dict[str, Node], dict[str, list[str]]]:
+) -> tuple[dict[str, Node], dict[str, list[str]], list[str]]:
+    """The nodes (in definition order), the excluded variants, and the function nodes in
+    Hamilton's listing order: module by module, functions by name, nodes as generated."""
     nodes: dict[str, Node] = {}
+    listing_keys: dict[str, tuple[int, str, int]] = {}
     origins: dict[str, str] = {}  # node name -> module name
     excluded: dict[str, list[str]] = {}
     problems: list[str] = []
     duplicates: list[str] = []
-    for module in modules:
+    for module_index, module in enumerate(modules):
         if not isinstance(module, ModuleType):
             raise errors.GraphBuildError(
                 f"with_modules() takes module objects, got {module!r}. "
@@ -157,7 +168,7 @@ def _collect_nodes(
             except errors.MissingAnnotationError as exc:
                 problems.append(str(exc))
                 continue
-            for node in created:
+            for generated, node in enumerate(created):
                 previous = nodes.get(node.name)
                 if previous is not None:
                     if allow_module_overrides and origins[node.name] != module.__name__:
@@ -167,11 +178,12 @@ def _collect_nodes(
                         continue
                 nodes[node.name] = node
                 origins[node.name] = module.__name__
+                listing_keys[node.name] = (module_index, fn.__name__, generated)
     if problems:
         raise errors.MissingAnnotationError("\n".join(problems))
     if duplicates:
         raise errors.DuplicateNodeError("\n".join(duplicates))
-    return nodes, excluded
+    return nodes, excluded, sorted(nodes, key=listing_keys.__getitem__)
 
 
 def _duplicate_message(new: Node, previous: Node) -> str:
@@ -182,20 +194,52 @@ def _duplicate_message(new: Node, previous: Node) -> str:
     )
 
 
-def _add_external_nodes(nodes: dict[str, Node], config: Mapping[str, Any]) -> None:
+def _add_external_nodes(
+    nodes: dict[str, Node], listing: list[str], config: Mapping[str, Any], edge_check: EdgeCheck
+) -> dict[str, tuple[Callable[..., Any], ...]]:
+    """Add a node for every parameter no function produces, and for every config key.
+
+    Consumers are visited in listing order. An input asked for with several types gets the
+    narrowest one; types that neither contain the other are an ``IncompatibleInputTypesError``.
+    Returns each external's originating functions (the consumers that set its type)."""
     externals: dict[str, Node] = {}
-    for node in list(nodes.values()):
+    origins: dict[str, tuple[Callable[..., Any], ...]] = {}
+    conflicts: list[str] = []
+    for name in listing:
+        node = nodes[name]
         for param, (param_type, _) in node.input_types.items():
-            if param in nodes or param in externals:
+            if param in nodes:
                 continue
             input_type = (
                 htypes.element_type(param_type) if htypes.is_collect(param_type) else param_type
             )
-            externals[param] = Node(name=param, type=input_type, node_role=NodeType.EXTERNAL)
+            known = externals.get(param)
+            if known is None:
+                externals[param] = Node(name=param, type=input_type, node_role=NodeType.EXTERNAL)
+                origins[param] = node.originating_functions or ()
+            elif edge_check(known.type, input_type):
+                continue  # the known type already fits this consumer
+            elif edge_check(input_type, known.type):  # narrower: it fits every consumer
+                externals[param] = known.copy_with(type=input_type)
+                origins[param] += node.originating_functions or ()
+            else:
+                first = ", ".join(repr(f.__name__) for f in origins[param]) or "another node"
+                conflicts.append(
+                    f"  input {param!r}: {name!r} declares {htypes.type_name(input_type)} but "
+                    f"{first} declares {htypes.type_name(known.type)}"
+                )
+    if conflicts:
+        raise errors.IncompatibleInputTypesError(
+            "functions ask for the same input with incompatible types:\n"
+            + "\n".join(conflicts)
+            + "\nAnnotate the parameter with one type (or a Union both accept) in every function."
+        )
     for key in config:  # every config value is a node too, as in Hamilton
         if key not in nodes and key not in externals:
             externals[key] = Node(name=key, type=Any, node_role=NodeType.EXTERNAL)
+            origins[key] = ()
     nodes.update(externals)
+    return origins
 
 
 def _check_edges(nodes: Mapping[str, Node], edge_check: EdgeCheck) -> None:

@@ -26,13 +26,17 @@ class HamiltonNode:
     optional_dependencies: frozenset[str]
 
     @classmethod
-    def from_node(cls, node: Node) -> HamiltonNode:
+    def from_node(
+        cls, node: Node, origins: tuple[Callable[..., Any], ...] | None = None
+    ) -> HamiltonNode:
+        """The view of ``node``; ``origins`` stands in for an external input's (absent)
+        originating functions: its consumers' (``FunctionGraph.external_origins``)."""
         return cls(
             name=node.name,
             type=node.type,
             tags=dict(node.tags),
             is_external_input=node.node_role is NodeType.EXTERNAL,
-            originating_functions=node.originating_functions,
+            originating_functions=node.originating_functions or origins,
             documentation=node.documentation,
             required_dependencies=frozenset(
                 k for k, (_, d) in node.input_types.items() if d is DependencyType.REQUIRED
@@ -54,7 +58,8 @@ class HamiltonGraph:
 
     @classmethod
     def from_graph(cls, graph: FunctionGraph) -> HamiltonGraph:
-        return cls([HamiltonNode.from_node(graph.nodes[name]) for name in graph.order])
+        origins = graph.external_origins
+        return cls([HamiltonNode.from_node(graph.nodes[n], origins.get(n)) for n in graph.listing])
 
     def __getitem__(self, name: str) -> HamiltonNode:
         for node in self.nodes:

@@ -340,7 +340,7 @@ def test_list_available_variables_describes_every_node(arithmetic: ModuleType) -
     assert variables["doubled"].is_external_input is False
     assert variables["doubled"].originating_functions == (arithmetic.doubled,)
     assert variables["x"].is_external_input is True
-    assert variables["x"].originating_functions is None
+    assert variables["x"].originating_functions == (arithmetic.doubled,)  # its first consumer
     assert variables["y"].type is str
     assert variables["shifted"].required_dependencies == frozenset({"doubled"})
     assert variables["shifted"].optional_dependencies == frozenset({"offset"})

@@ -395,8 +395,10 @@ def test_parallelizable_needs_dynamic_execution() -> None:
             return sum(each)
         """
     )
-    with pytest.raises(errors.ParallelizableError, match=r"'items'.*enable_dynamic_execution"):
-        build(module)
+    dr = build(module)  # builds and lists, as in Hamilton; running the block is refused
+    assert {v.name for v in dr.list_available_variables()} == {"items", "each", "gathered"}
+    with pytest.raises(errors.ExecutionError, match=r"'items'.*enable_dynamic_execution"):
+        dr.execute(["gathered"])
     with pytest.raises(errors.ExecutionError, match="allow_experimental_mode=True"):
         driver.Builder().enable_dynamic_execution()
 

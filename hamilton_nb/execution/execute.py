@@ -24,11 +24,15 @@ _run_counter = itertools.count(1)
 
 
 def check_inputs(plan: ExecutionPlan, values: Mapping[str, Any], hooks: HookSet) -> None:
-    """Raise ``InputTypeError`` listing every input whose value its consumers cannot accept."""
+    """Raise ``InputTypeError`` listing every input whose value its consumers cannot accept.
+
+    ``None`` is accepted for any declared type, as Hamilton does."""
     check = hooks.input_check
     bad = []
     for name, declared_types in plan.external_checks.items():
         value = values[name]
+        if value is None:
+            continue
         for declared in declared_types:
             ok = (
                 check(declared, value)

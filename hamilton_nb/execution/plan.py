@@ -116,10 +116,13 @@ def compile_plan(
     root = builder.build((), None, "plan")
     presets = {name: builder.root_slots[name] for name in provided if name in needed}
     outputs = [(name, builder.root_slots[name]) for name in final_vars]
+    # an input is checked against its node's type: the narrowest its consumers declare (the
+    # graph ensures every consumer accepts it), also when only a wider consumer runs
     checks = {
-        name: [graph.nodes[c].input_types[name][0] for c in graph.dependents[name] if c in needed]
+        name: [graph.nodes[name].type]
         for name in presets
         if graph.nodes[name].node_role is NodeType.EXTERNAL
+        and any(c in needed for c in graph.dependents[name])
     }
     return ExecutionPlan(final_vars, root, presets, outputs, builder.computed, checks)
 

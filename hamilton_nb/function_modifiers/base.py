@@ -168,6 +168,9 @@ def _by_stage(
     return by_stage
 
 
+CONFIG_TAG = "hamilton.config"
+
+
 def resolve_nodes(fn: Callable[..., Any], config: Mapping[str, Any]) -> list[Node]:
     """All nodes ``fn`` contributes under ``config``; raises ``Excluded`` when it has none."""
     modifiers = getattr(fn, MODIFIERS_ATTR, None)
@@ -176,6 +179,7 @@ def resolve_nodes(fn: Callable[..., Any], config: Mapping[str, Any]) -> list[Nod
     by_stage = _by_stage(modifiers, fn)
     name = fn.__name__
     added: list[FunctionModifier] = []
+    config_tag = None  # the config keys that let the function in (``@config.when*``)
     for resolver in by_stage[Stage.RESOLVE]:
         resolution = resolver.resolve(fn, config)
         if resolution.name:
@@ -183,6 +187,7 @@ def resolve_nodes(fn: Callable[..., Any], config: Mapping[str, Any]) -> list[Nod
         if not resolution.include:
             raise Excluded(resolution.name or name, resolution.reason)
         added.extend(resolution.added)
+        config_tag = getattr(resolver, "config_tag", config_tag)
     if added:
         by_stage = _by_stage([m for m in modifiers if m.stage is not Stage.RESOLVE] + added, fn)
     creators = by_stage[Stage.CREATE]
@@ -198,4 +203,9 @@ def resolve_nodes(fn: Callable[..., Any], config: Mapping[str, Any]) -> list[Nod
         nodes = transformer.transform(nodes, config, fn)
     for decorator in by_stage[Stage.DECORATE]:
         nodes = decorator.decorate(nodes, config, fn)
+    if config_tag is not None:
+        nodes = [
+            n if CONFIG_TAG in n.tags else n.copy_with(tags={**n.tags, CONFIG_TAG: config_tag})
+            for n in nodes
+        ]
     return nodes

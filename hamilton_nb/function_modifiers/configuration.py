@@ -55,15 +55,18 @@ class config(FunctionModifier):  # noqa: N801 - Hamilton's public name
 
     def __init__(
         self,
-        condition: Callable[[Mapping[str, Any]], bool],
-        name: str | None = None,
-        description: str = "",
+        resolves: Callable[[Mapping[str, Any]], bool],
+        target_name: str | None = None,
         config_used: list[str] | None = None,
+        *,
+        description: str = "",
     ) -> None:
-        self.condition = condition
-        self.target_name = name
-        self.description = description
-        self.config_used = config_used or []
+        self.condition = resolves
+        self.target_name = target_name
+        self.description = description or "a custom config condition"
+        # None: a hand-written condition that does not say which keys it reads (Hamilton tags
+        # such nodes hamilton.config="__UNKNOWN__")
+        self.config_used = config_used
 
     def resolve(self, fn: Callable[..., Any], config_values: Mapping[str, Any]) -> Resolution:
         name = self.target_name or _strip_variant(fn.__name__)
@@ -72,12 +75,17 @@ class config(FunctionModifier):  # noqa: N801 - Hamilton's public name
         return Resolution(False, name, f"{fn.__name__} requires {self.description}")
 
     def required_config(self) -> list[str]:
-        return list(self.config_used)
+        return list(self.config_used or [])
+
+    @property
+    def config_tag(self) -> str:
+        """The ``hamilton.config`` tag of nodes this modifier let in: the keys it reads."""
+        return ",".join(self.config_used) if self.config_used is not None else "__UNKNOWN__"
 
     def validate(self, fn: Callable[..., Any]) -> None:
-        if not self.config_used:
+        if self.config_used is not None and not self.config_used:
             raise errors.InvalidDecoratorError(
-                f"{describe_use(fn, 'config.' + (self.description or 'when()'))} needs at least "
+                f"{describe_use(fn, 'config.' + self.description)} needs at least "
                 "one key=value condition, e.g. @config.when(region='US')."
             )
 
@@ -105,7 +113,10 @@ class config(FunctionModifier):  # noqa: N801 - Hamilton's public name
     @staticmethod
     def _of(kind: str, name: str | None, pairs: dict[str, Any]) -> config:
         return config(
-            config_condition(kind, pairs), name, describe_condition(kind, pairs), list(pairs)
+            config_condition(kind, pairs),
+            target_name=name,
+            config_used=list(pairs),
+            description=describe_condition(kind, pairs),
         )
 
 
@@ -174,7 +185,8 @@ class resolve(FunctionModifier):  # noqa: N801 - Hamilton's public name
     def resolve(self, fn: Callable[..., Any], config_values: Mapping[str, Any]) -> Resolution:
         where = describe_function(fn)
         if not config_values.get(POWER_USER_MODE, False):
-            raise errors.InvalidDecoratorError(
+            error = errors.PowerUserModeError if POWER_USER_MODE not in config_values else None
+            raise (error or errors.InvalidDecoratorError)(
                 f"{where} uses @resolve, which needs power-user mode: add "
                 f"{{{POWER_USER_MODE!r}: True}} to the config."
             )

@@ -180,7 +180,7 @@ def test_tag_with_config_when_tags_the_chosen_variant() -> None:
         return base + 2
 
     dr = build(price__us, price__eu, config_values={"region": "EU"})
-    assert tags_of(dr)["price"] == {"region": "eu"}
+    assert tags_of(dr)["price"] == {"region": "eu", "hamilton.config": "region"}
     assert execute_twice(dr, ["price"], base=1) == {"price": 3}
 
 
@@ -346,7 +346,7 @@ def test_cache_with_config_when() -> None:
         return x
 
     dr = build(value_of__fast, config_values={"mode": "fast"})
-    assert tags_of(dr)["value_of"] == {"cache.behavior": "disable"}
+    assert tags_of(dr)["value_of"] == {"cache.behavior": "disable", "hamilton.config": "mode"}
 
 
 def test_cache_unknown_behavior_is_a_build_error() -> None:

@@ -29,9 +29,13 @@ def in_both(tmp_path: Path) -> Callable[..., tuple[Observations, Observations]]:
     and ``emit_error(key, fn, *args)``; ``modules`` maps module names to their source. A crash
     of the script itself is recorded under ``__crash__``.
     """
-    assert importlib.util.find_spec("hamilton"), "apache-hamilton is missing: pip install -e '.[test]'"
+    assert importlib.util.find_spec("hamilton"), (
+        "apache-hamilton is missing: pip install -e '.[test]'"
+    )
 
-    def run(script: str, modules: dict[str, str] | None = None) -> tuple[Observations, Observations]:
+    def run(
+        script: str, modules: dict[str, str] | None = None
+    ) -> tuple[Observations, Observations]:
         ours = run_scenario("hamilton_nb", script, modules, tmp_path)
         theirs = run_scenario("hamilton", script, modules, tmp_path)
         return ours, theirs
@@ -45,4 +49,16 @@ def same(ours: Observations, theirs: Observations, *keys: str) -> None:
         assert "__crash__" not in side, side["__crash__"]["text"]
     keys = keys or tuple(k for k in theirs if not k.startswith("__"))
     for key in keys:
-        assert ours.get(key) == theirs.get(key), f"{key}: ours {ours.get(key)!r} vs Hamilton {theirs.get(key)!r}"
+        assert ours.get(key) == theirs.get(key), (
+            f"{key}: ours {ours.get(key)!r} vs Hamilton {theirs.get(key)!r}"
+        )
+
+
+def catchable_alike(ours: Observations, theirs: Observations, *keys: str) -> None:
+    """Assert that where Hamilton raised, we raised too, catchable by every builtin class
+    Hamilton's error is (ours may also be a more specific one, e.g. ``ValueError``)."""
+    for key in keys:
+        assert "raises" in theirs[key], f"{key}: Hamilton did not raise: {theirs[key]!r}"
+        assert "raises" in ours[key], f"{key}: we did not raise: {ours[key]!r}"
+        missing = set(theirs[key]["raises"]) - set(ours[key]["raises"])
+        assert not missing, f"{key}: our error is not a {sorted(missing)} as Hamilton's is"

@@ -1,11 +1,54 @@
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+NO_HAMILTON = Path(__file__).resolve().parent / "no_hamilton"
+PARITY_DIR = Path(__file__).resolve().parent / "parity"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Child Pythons of the tests (kernels, the CLI) cannot import ``hamilton``; the parity
+    harness starts its own with a clean environment."""
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [str(NO_HAMILTON), *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
+
+
+def _blocker() -> Any:
+    """A ``BlockHamilton`` finder from no_hamilton/sitecustomize.py, not yet installed."""
+    spec = importlib.util.spec_from_file_location("_no_hamilton", NO_HAMILTON / "sitecustomize.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # installs one finder: the fixture below manages it instead
+    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, module.BlockHamilton)]
+    return module.BlockHamilton()
+
+
+BLOCKER = _blocker()
+
+
+@pytest.fixture(autouse=True)
+def no_hamilton_here(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Outside tests/parity, ``import hamilton`` fails in the test process too."""
+    if PARITY_DIR in Path(str(request.node.fspath)).parents:
+        yield
+        return
+    saved = {k: v for k, v in sys.modules.items() if k == "hamilton" or k.startswith("hamilton.")}
+    for name in saved:
+        del sys.modules[name]
+    sys.meta_path.insert(0, BLOCKER)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(BLOCKER)
+        sys.modules.update(saved)
 
 
 @pytest.fixture
@@ -23,9 +66,10 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def subprocess_env() -> dict[str, str]:
-    """Environment for child Pythons: no PYTHONPATH leaking the source tree in."""
+    """Environment for child Pythons: no PYTHONPATH leaking the source tree in, but the
+    directory that blocks ``import hamilton``."""
     env = dict(os.environ)
-    env.pop("PYTHONPATH", None)
+    env["PYTHONPATH"] = str(NO_HAMILTON)
     env.setdefault("JUPYTER_PLATFORM_DIRS", "1")
     return env
 
@@ -37,68 +81,3 @@ def compile_plans_from_second_run(monkeypatch: pytest.MonkeyPatch) -> None:
     from hamilton_nb.execution import runner
 
     monkeypatch.setattr(runner, "COMPILE_AFTER_RUNS", 2)
-
-
-# Builds one module source with either engine in a fresh interpreter and describes the result.
-PARITY_SCRIPT = """
-import json, sys, types
-package, spec = sys.argv[1], json.loads(sys.argv[2])
-module = sys.modules["parity_module"] = types.ModuleType("parity_module")
-exec(sys.stdin.read(), module.__dict__)
-driver = __import__(package + ".driver", fromlist=["Builder"])
-dr = driver.Builder().with_modules(module).build()
-fields = {
-    "type": lambda n: repr(n.type),
-    "doc": lambda n: n.documentation or "",
-    "required": lambda n: sorted(n.required_dependencies),
-    "optional": lambda n: sorted(n.optional_dependencies),
-    "non_final": lambda n: bool(n.tags.get("hamilton.non_final_node")),
-}
-rows = {
-    n.name: [fields[f](n) for f in spec["fields"]]
-    for n in dr.list_available_variables()
-    if not n.is_external_input
-}
-out = dr.execute(sorted(rows), inputs=spec["inputs"])
-print(json.dumps({"nodes": rows, "results": {k: repr(v) for k, v in out.items()}}))
-"""
-
-
-def _describe_with(package: str, source: str, spec: dict[str, object]) -> dict[str, object]:
-    import json
-    import subprocess
-    import sys
-    import textwrap
-
-    completed = subprocess.run(
-        [sys.executable, "-c", PARITY_SCRIPT, package, json.dumps(spec)],
-        input=textwrap.dedent(source.format(package=package)),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert completed.returncode == 0, completed.stderr
-    return json.loads(completed.stdout.strip().splitlines()[-1])
-
-
-@pytest.fixture
-def describe_in_both():
-    """``describe_in_both(source, fields, inputs=None) -> (ours, hamilton's)``.
-
-    ``source`` is module text with ``{package}`` where the engine's package name goes; each
-    side reports ``nodes`` (name -> the requested ``fields``) and ``results`` (reprs).
-    apache-hamilton comes with the test extra.
-    """
-    import importlib.util
-
-    assert importlib.util.find_spec("hamilton"), (
-        "apache-hamilton is missing: pip install -e '.[test]'"
-    )
-
-    def describe(
-        source: str, fields: list[str], inputs: dict[str, object] | None = None
-    ) -> tuple[dict[str, object], dict[str, object]]:
-        spec = {"fields": fields, "inputs": inputs or {}}
-        return _describe_with("hamilton_nb", source, spec), _describe_with("hamilton", source, spec)
-
-    return describe

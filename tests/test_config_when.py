@@ -1,17 +1,13 @@
 """``@config.when`` and friends: which variant a config selects, how it is named, and the
 errors when the config leaves a needed node out.
 
-The selection table is also run against Hamilton (apache-hamilton from the test extra) to check
-that missing config keys behave the same way.
+tests/parity/test_config_and_parallel.py runs the selection table and the parallel cases with
+Hamilton too.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
-import subprocess
-import sys
 import textwrap
 from types import ModuleType
 from typing import Any
@@ -20,10 +16,6 @@ import pytest
 
 from hamilton_nb import ad_hoc_utils, driver, errors
 from hamilton_nb.function_modifiers import config
-
-# apache-hamilton (test extra) as the reference, run in a subprocess of this interpreter.
-HAMILTON_PYTHON = sys.executable
-assert importlib.util.find_spec("hamilton"), "apache-hamilton is missing: pip install -e '.[test]'"
 
 # One module, written for both engines; {package} is "hamilton" or "hamilton_nb".
 VARIANTS = """
@@ -129,42 +121,6 @@ def run_selection(cfg: dict[str, Any]) -> dict[str, Any]:
 )
 def test_variant_selection(cfg: dict[str, Any], expected: dict[str, Any]) -> None:
     assert run_selection(cfg) == expected
-
-
-HAMILTON_SCRIPT = """
-import json, sys, warnings
-warnings.filterwarnings("ignore")
-from hamilton import ad_hoc_utils, driver
-source, configs = json.loads(sys.stdin.read())
-out = []
-for cfg in configs:
-    # a fresh module per config: Hamilton renames ``a__b__c`` again on every build
-    module = ad_hoc_utils.module_from_source(source)
-    dr = driver.Builder().with_modules(module).with_config(cfg).build()
-    names = sorted(v.name for v in dr.list_available_variables() if not v.is_external_input)
-    out.append(dr.execute(names))
-print(json.dumps(out))
-"""
-
-
-@pytest.fixture(scope="module")
-def hamilton_selection() -> list[dict[str, Any]]:
-    payload = json.dumps([VARIANTS.format(package="hamilton"), CONFIGS])
-    completed = subprocess.run(
-        [HAMILTON_PYTHON, "-c", HAMILTON_SCRIPT],
-        input=payload,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "HAMILTON_TELEMETRY_ENABLED": "false"},
-    )
-    assert completed.returncode == 0, completed.stderr
-    return json.loads(completed.stdout.strip().splitlines()[-1])
-
-
-def test_selection_table_matches_hamilton(hamilton_selection: list[dict[str, Any]]) -> None:
-    assert hamilton_selection == EXPECTED
-    assert [run_selection(cfg) for cfg in CONFIGS] == hamilton_selection
 
 
 # -- naming ----------------------------------------------------------------------------------

@@ -66,7 +66,7 @@ def lab_environment(base: Path) -> dict[str, str]:
     """The server's environment: private Jupyter, IPython and XDG directories, and this
     environment's ``bin`` first on PATH so the kernel is this environment's Python."""
     env = dict(os.environ)
-    env.pop("PYTHONPATH", None)
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1] / "no_hamilton")  # no hamilton
     for name, sub in [
         ("JUPYTER_CONFIG_DIR", "jupyter-config"),
         ("JUPYTER_DATA_DIR", "jupyter-data"),

@@ -2,17 +2,15 @@
 
 The dataflow of ``parallel_dataflow_module.py`` is run as a real module file, as a
 ``create_temporary_module`` copy of its functions and as a ``module_from_source`` module.
-Small cases that Hamilton also supports are compared with Hamilton (apache-hamilton,
-from the test extra).
+The small cases Hamilton also supports (``HAMILTON_CASES``) are run by Hamilton too in
+tests/parity/test_config_and_parallel.py.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import inspect
-import json
 import os
-import subprocess
 import sys
 import textwrap
 import threading
@@ -25,9 +23,6 @@ import pytest
 from hamilton_nb import ad_hoc_utils, driver, errors
 from hamilton_nb.execution import executors
 
-# apache-hamilton (test extra) as the reference, run in a subprocess of this interpreter.
-HAMILTON_PYTHON = sys.executable
-assert importlib.util.find_spec("hamilton"), "apache-hamilton is missing: pip install -e '.[test]'"
 DATAFLOW_FILE = Path(__file__).with_name("parallel_dataflow_module.py")
 DATAFLOW_MODULE_NAME = "hamilton_nb_tests_parallel_dataflow"
 
@@ -392,49 +387,6 @@ def test_hamilton_comparable_cases(case: str, executor: str) -> None:
     _, outputs, inputs, expected = HAMILTON_CASES[case]
     dr = build(ad_hoc_utils.module_from_source(case_source(case, "hamilton_nb")), executor)
     assert execute_repeatedly(dr, outputs, inputs=inputs) == expected
-
-
-HAMILTON_SCRIPT = """
-import json, sys, warnings
-warnings.filterwarnings("ignore")
-from hamilton import ad_hoc_utils, driver
-from hamilton.execution import executors
-cases = json.loads(sys.stdin.read())
-out = {}
-for name, (source, outputs, inputs) in cases.items():
-    for label, executor in [
-        ("sync", executors.SynchronousLocalTaskExecutor()),
-        ("threads", executors.MultiThreadingExecutor(3)),
-    ]:
-        module = ad_hoc_utils.module_from_source(source)
-        dr = (
-            driver.Builder().with_modules(module)
-            .enable_dynamic_execution(allow_experimental_mode=True)
-            .with_remote_executor(executor).build()
-        )
-        out[name + "/" + label] = dr.execute(outputs, inputs=inputs)
-print(json.dumps(out))
-"""
-
-
-def test_hamilton_agrees_on_the_comparable_cases() -> None:
-    payload = {
-        name: [case_source(name, "hamilton"), outputs, inputs]
-        for name, (_, outputs, inputs, _) in HAMILTON_CASES.items()
-    }
-    completed = subprocess.run(
-        [HAMILTON_PYTHON, "-c", HAMILTON_SCRIPT],
-        input=json.dumps(payload),
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env={**os.environ, "HAMILTON_TELEMETRY_ENABLED": "false"},
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    hamilton = json.loads(completed.stdout.strip().splitlines()[-1])
-    for name, (_, _, _, expected) in HAMILTON_CASES.items():
-        for label in ("sync", "threads"):
-            assert hamilton[f"{name}/{label}"] == expected, (name, label)
 
 
 SCALED = """

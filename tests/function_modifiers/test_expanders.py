@@ -1,9 +1,8 @@
 """Expanders: ``parameterize`` and its older forms, ``parameterize_extract_columns``,
 ``extract_columns``, ``extract_fields`` and ``unpack_fields``.
 
-Every driver is executed twice (the first run is interpreted, the second compiled). A table of
-modules is also built with Hamilton (apache-hamilton from the test extra) to check node names, types
-and documentation agree.
+Every driver is executed twice (the first run is interpreted, the second compiled). The same
+decorators built by Hamilton are compared in tests/parity/test_decorator_families.py.
 """
 
 from __future__ import annotations
@@ -739,72 +738,3 @@ def test_unpack_fields_with_config_when() -> None:
 
     dr = build(parts__pair, config_values={"mode": "pair"})
     assert execute_twice(dr, ["left", "right"], {"text": "a:b"}) == {"left": "a", "right": "b"}
-
-
-# -- parity with Hamilton -----------------------------------------------------------------------
-
-PARITY_MODULE = '''
-from typing import Any, TypedDict
-from {package}.function_modifiers import (
-    extract_fields, inject, parameterize, parameterize_sources, parameterize_values,
-    source, unpack_fields, value,
-)
-
-
-@parameterize(
-    p_one={{"x": source("a"), "k": value(2)}},
-    p_two=({{"x": source("b")}}, "explicit doc"),
-)
-def p(x: int, k: int = 1, extra: int = 0) -> int:
-    """{{x}} times {{k}} is {{output_name}} ({{extra}}, {{missing}})."""
-    return x * k + extra
-
-
-@parameterize_values(parameter="k", assigned_output={{("v_one", "doc one"): 1}})
-def v(x: int, k: int) -> int:
-    return x * k
-
-
-@parameterize_sources(s_one={{"x": "a"}})
-def s(x: int) -> int:
-    """{{x}} into {{output_name}}"""
-    return x
-
-
-class Pair(TypedDict):
-    left: int
-    right: str
-
-
-@extract_fields()
-def pair(a: int) -> Pair:
-    """A pair."""
-    return {{"left": a, "right": "r"}}
-
-
-@extract_fields({{"f_one": int}})
-def fields(a: int) -> dict:
-    return {{"f_one": a}}
-
-
-@unpack_fields("u_one", "u_two")
-def unpacked(a: int) -> tuple[int, str]:
-    return a, "s"
-
-
-@inject(x=source("b"))
-def injected(x: int) -> int:
-    """{{x}} injected into {{output_name}}"""
-    return x
-'''
-
-
-@pytest.mark.slow
-def test_expanders_match_hamilton_names_types_docs_and_results(describe_in_both) -> None:
-    ours, theirs = describe_in_both(
-        PARITY_MODULE, ["type", "doc", "required"], {"a": 3, "b": 4, "x": 5}
-    )
-    assert ours["results"] == theirs["results"]
-    assert ours["nodes"].keys() == theirs["nodes"].keys()
-    for name, row in ours["nodes"].items():
-        assert row == theirs["nodes"][name], name

@@ -1,9 +1,8 @@
 """Macros: ``@does``, ``@pipe_input``/``@pipe``, ``@pipe_output``, ``@mutate`` with ``step`` and
 ``apply_to``.
 
-Every driver is executed twice (the first run is interpreted, the second compiled). A module
-using each macro is also built with Hamilton (apache-hamilton from the test extra) to check node
-names, types, dependencies and results agree.
+Every driver is executed twice (the first run is interpreted, the second compiled). The same
+macros built by Hamilton are compared in tests/parity/test_decorator_families.py.
 """
 
 from __future__ import annotations
@@ -490,77 +489,3 @@ def test_mutate_extends_the_chain_of_pipe_output() -> None:
     assert deps(dr, "piped.with_add_one_1") == ["piped.with_add_one_again"]
     assert deps(dr, "piped.with_add_one_again") == ["piped.with_add_one"]
     assert run_twice(dr, ["piped"], n=1) == {"piped": 112}
-
-
-# -- parity with Hamilton ------------------------------------------------------------------
-
-PARITY_MODULE = """
-from {package}.function_modifiers import (
-    apply_to, does, mutate, pipe_input, pipe_output, source, step, value,
-)
-
-
-def _add_one(x: int) -> int:
-    return x + 1
-
-
-def _sum(x: int, y: int) -> int:
-    return x + y
-
-
-def _sum_all(**values: int) -> int:
-    return sum(values.values())
-
-
-def _difference(a: int, b: int) -> int:
-    return a - b
-
-
-def start() -> int:
-    return 2
-
-
-@pipe_input(
-    step(_add_one),
-    step(_sum, y=source("start")).named("s"),
-    step(_add_one),
-    step(_sum, 4).named("t", namespace=None),
-)
-def piped_in(start: int, k: int = 1) -> int:
-    return start * k
-
-
-@pipe_input(step(_add_one), step(_add_one), namespace="ns")
-def spaced(start: int) -> int:
-    return start
-
-
-@pipe_output(step(_add_one), step(_sum, y=value(10)))
-def piped_out(start: int) -> int:
-    return start * 3
-
-
-@does(_sum_all)
-def summed(start: int, piped_out: int) -> int:
-    pass
-
-
-@does(_difference, a="piped_out", b="start")
-def gap(start: int, piped_out: int) -> int:
-    pass
-
-
-def target(start: int) -> int:
-    return start
-
-
-@mutate(target, apply_to(piped_out, y=value(7)), y=value(1))
-def _mutator(x: int, y: int) -> int:
-    return x * 10 + y
-"""
-
-
-def test_macros_match_hamilton_names_types_dependencies_and_results(describe_in_both) -> None:
-    ours, theirs = describe_in_both(PARITY_MODULE, ["type", "required", "optional"])
-    assert ours["nodes"] == theirs["nodes"]
-    assert ours["results"] == theirs["results"]

@@ -62,3 +62,68 @@ def catchable_alike(ours: Observations, theirs: Observations, *keys: str) -> Non
         assert "raises" in ours[key], f"{key}: we did not raise: {ours[key]!r}"
         missing = set(theirs[key]["raises"]) - set(ours[key]["raises"])
         assert not missing, f"{key}: our error is not a {sorted(missing)} as Hamilton's is"
+
+
+# Builds one module source with either engine in a fresh interpreter and describes the result.
+PARITY_SCRIPT = """
+import json, sys, types
+package, spec = sys.argv[1], json.loads(sys.argv[2])
+module = sys.modules["parity_module"] = types.ModuleType("parity_module")
+exec(sys.stdin.read(), module.__dict__)
+driver = __import__(package + ".driver", fromlist=["Builder"])
+dr = driver.Builder().with_modules(module).build()
+fields = {
+    "type": lambda n: repr(n.type),
+    "doc": lambda n: n.documentation or "",
+    "required": lambda n: sorted(n.required_dependencies),
+    "optional": lambda n: sorted(n.optional_dependencies),
+    "non_final": lambda n: bool(n.tags.get("hamilton.non_final_node")),
+}
+rows = {
+    n.name: [fields[f](n) for f in spec["fields"]]
+    for n in dr.list_available_variables()
+    if not n.is_external_input
+}
+out = dr.execute(sorted(rows), inputs=spec["inputs"])
+print(json.dumps({"nodes": rows, "results": {k: repr(v) for k, v in out.items()}}))
+"""
+
+
+def _describe_with(package: str, source: str, spec: dict[str, object]) -> dict[str, object]:
+    import json
+    import subprocess
+    import sys
+    import textwrap
+
+    completed = subprocess.run(
+        [sys.executable, "-c", PARITY_SCRIPT, package, json.dumps(spec)],
+        input=textwrap.dedent(source.format(package=package)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def describe_in_both():
+    """``describe_in_both(source, fields, inputs=None) -> (ours, hamilton's)``.
+
+    ``source`` is module text with ``{package}`` where the engine's package name goes; each
+    side reports ``nodes`` (name -> the requested ``fields``) and ``results`` (reprs).
+    apache-hamilton comes with the test extra.
+    """
+    import importlib.util
+
+    assert importlib.util.find_spec("hamilton"), (
+        "apache-hamilton is missing: pip install -e '.[test]'"
+    )
+
+    def describe(
+        source: str, fields: list[str], inputs: dict[str, object] | None = None
+    ) -> tuple[dict[str, object], dict[str, object]]:
+        spec = {"fields": fields, "inputs": inputs or {}}
+        return _describe_with("hamilton_nb", source, spec), _describe_with("hamilton", source, spec)
+
+    return describe

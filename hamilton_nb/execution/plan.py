@@ -112,7 +112,8 @@ def compile_plan(
             )
             + ". Request the node that collects it (its Collect[...] consumer) instead."
         )
-    builder = _SegmentBuilder(graph, needed, provided, paths)
+    rank = _request_order(graph, final_vars, needed, provided)
+    builder = _SegmentBuilder(graph, needed, provided, paths, rank)
     root = builder.build((), None, "plan")
     presets = {name: builder.root_slots[name] for name in provided if name in needed}
     outputs = [(name, builder.root_slots[name]) for name in final_vars]
@@ -155,6 +156,35 @@ def _needed_nodes(
     return needed, missing
 
 
+def _request_order(
+    graph: FunctionGraph, final_vars: list[str], needed: set[str], provided: set[str]
+) -> dict[str, int]:
+    """Rank of each needed node in Hamilton's execution order: depth first from each output in
+    the order requested, dependencies in parameter order, a node right after its dependencies.
+
+    Kahn's algorithm keyed by this rank reproduces exactly this order (every dependency ranks
+    lower), so independent outputs run in the order they were asked for."""
+    nodes = graph.nodes
+    rank: dict[str, int] = {}
+    for root in final_vars:
+        if root in rank:
+            continue
+        stack = [(root, iter(() if root in provided else nodes[root].input_types))]
+        entered = {root}
+        while stack:
+            name, dependencies = stack[-1]
+            for dependency in dependencies:
+                if dependency in needed and dependency not in rank and dependency not in entered:
+                    entered.add(dependency)
+                    more = () if dependency in provided else nodes[dependency].input_types
+                    stack.append((dependency, iter(more)))
+                    break
+            else:
+                stack.pop()
+                rank[name] = len(rank)
+    return rank
+
+
 def _missing_message(graph: FunctionGraph, missing: dict[str, list[str]]) -> str:
     lines = []
     for name, consumers in sorted(missing.items()):
@@ -186,8 +216,10 @@ class _SegmentBuilder:
         needed: set[str],
         provided: set[str],
         paths: Mapping[str, tuple[str, ...]],
+        rank: Mapping[str, int],
     ) -> None:
         self.graph = graph
+        self.rank = rank
         self.needed = needed
         self.provided = provided
         self.paths = paths
@@ -271,7 +303,7 @@ class _SegmentBuilder:
                 unit_of[name] = name
         deps: dict[Any, set[Any]] = {}
         first: dict[Any, int] = {}
-        position = self.graph.position
+        position = self.rank
         for name in members:
             unit = unit_of[name]
             bucket = deps.setdefault(unit, set())

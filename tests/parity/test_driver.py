@@ -272,3 +272,36 @@ def test_build_and_request_errors_are_caught_by_the_same_builtin(in_both) -> Non
         "validate_execution",
     )
     same(ours, theirs, "unknown override is ignored", "override skips upstream")
+
+
+def test_independent_outputs_run_in_the_order_requested(in_both) -> None:
+    module = """
+    RAN = []
+
+    def a() -> int:
+        RAN.append("a")
+        return 1
+
+    def b() -> int:
+        RAN.append("b")
+        return 2
+
+    def c(a: int) -> int:
+        RAN.append("c")
+        return a
+
+    def d(b: int, a: int) -> int:
+        RAN.append("d")
+        return a + b
+    """
+    script = """
+    import flow
+    from hamilton import driver
+    dr = driver.Builder().with_modules(flow).build()
+    for request in (["b", "a"], ["c", "b"], ["d", "c"], ["a", "d"]):
+        flow.RAN.clear()
+        result = dr.execute(request)
+        emit(",".join(request), [list(result), list(flow.RAN)])
+    """
+    ours, theirs = in_both(script, {"flow": module})
+    same(ours, theirs)

@@ -195,7 +195,10 @@ class Driver(VisualizationMixin):
         }
         values.update(inputs)
         values.update(overrides)
-        provided = frozenset(k for k in values if k in graph.nodes)
+        # inputs that are no node count when requested: Hamilton returns them as they are
+        provided = frozenset(
+            k for k in values if k in graph.nodes or (k in names and k in inputs)
+        )
         key = (tuple(names), provided)
         plan = self._plans.get(key)
         if plan is None:

@@ -85,8 +85,15 @@ def compile_plan(
     """Plan the computation of ``final_vars`` given the names of provided values.
 
     ``provided`` holds input, override and config names; a provided name that is a function
-    node overrides it. Raises ``UnknownNodeError``, ``MissingInputError``, ``ExecutionError``.
+    node overrides it, and one that is no node can still be requested (its value is passed
+    through, as in Hamilton). Raises ``UnknownNodeError``, ``MissingInputError``,
+    ``ExecutionError``.
     """
+    requested = final_vars
+    provided = set(provided)
+    passed_through = [n for n in final_vars if n not in graph.nodes and n in provided]
+    if passed_through:
+        final_vars = [n for n in final_vars if n not in passed_through]
     graph.require(final_vars, "output")
     provided = {name for name in provided if name in graph.nodes}
     needed, missing = _needed_nodes(graph, final_vars, provided)
@@ -116,7 +123,6 @@ def compile_plan(
     builder = _SegmentBuilder(graph, needed, provided, paths, rank)
     root = builder.build((), None, "plan")
     presets = {name: builder.root_slots[name] for name in provided if name in needed}
-    outputs = [(name, builder.root_slots[name]) for name in final_vars]
     # an input is checked against its node's type: the narrowest its consumers declare (the
     # graph ensures every consumer accepts it), also when only a wider consumer runs
     checks = {
@@ -125,7 +131,11 @@ def compile_plan(
         if graph.nodes[name].node_role is NodeType.EXTERNAL
         and any(c in needed for c in graph.dependents[name])
     }
-    return ExecutionPlan(final_vars, root, presets, outputs, builder.computed, checks)
+    for name in passed_through:
+        presets[name] = root.slots[name] = root.size
+        root.size += 1
+    outputs = [(name, root.slots[name]) for name in requested]
+    return ExecutionPlan(requested, root, presets, outputs, builder.computed, checks)
 
 
 def _needed_nodes(

@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from hamilton_nb import errors
+from hamilton_nb.settings import ENABLE_POWER_USER_MODE
 from hamilton_nb.function_modifiers.base import FunctionModifier, Resolution, Stage, describe_use
 from hamilton_nb.node import describe_function
 
@@ -142,7 +143,7 @@ def _groups(pairs: Mapping[str, Collection[Any]]) -> dict[str, list[Any]]:
     return groups
 
 
-POWER_USER_MODE = "hamilton.enable_power_user_mode"
+POWER_USER_MODE = ENABLE_POWER_USER_MODE
 
 
 class ResolveAt(enum.Enum):

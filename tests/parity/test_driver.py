@@ -305,3 +305,31 @@ def test_independent_outputs_run_in_the_order_requested(in_both) -> None:
     """
     ours, theirs = in_both(script, {"flow": module})
     same(ours, theirs)
+
+
+def test_inputs_that_are_no_node_can_be_requested(in_both) -> None:
+    module = """
+    from typing import Any
+
+    def d(a: Any) -> Any:
+        return a + 3
+    """
+    script = """
+    import flow
+    import pandas as pd
+    from hamilton import base, driver, settings
+    emit("power-user key", settings.ENABLE_POWER_USER_MODE)
+    dr = driver.Builder().with_modules(flow).with_adapter(base.DefaultAdapter()).build()
+    emit("after", dr.execute(["d", "e"], inputs={"a": 1, "e": 10}))
+    emit("before", dr.execute(["e", "d"], inputs={"a": 1, "e": 10}))
+    emit("validate", dr.validate_execution(["d", "e"], inputs={"a": 1, "e": 10}))
+    emit("materialize", dr.materialize(additional_vars=["d", "e"], inputs={"a": 1, "e": 10}))
+    emit_error("an override is not enough", dr.execute, ["e", "d"], inputs={"a": 1},
+               overrides={"e": 3})
+    emit_error("neither", dr.execute, ["d", "zz"], inputs={"a": 1})
+    frames = driver.Builder().with_modules(flow).with_adapter(base.PandasDataFrameResult()).build()
+    emit("DataFrame", frames.execute(["d", "e"], inputs={"a": pd.Series([1, 2]), "e": pd.Series([10, 10])}))
+    """
+    ours, theirs = in_both(script, {"flow": module})
+    same(ours, theirs, "power-user key", "after", "before", "validate", "materialize", "DataFrame")
+    catchable_alike(ours, theirs, "an override is not enough", "neither")

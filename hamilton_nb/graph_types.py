@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -66,3 +67,37 @@ class HamiltonGraph:
             if node.name == name:
                 return node
         raise KeyError(name)
+
+
+def hash_source_code(source: str | Callable[..., Any], strip: bool = False) -> str:
+    """SHA-256 hex digest of source text (a function's, via ``inspect.getsource``), after
+    trimming surrounding whitespace, as Hamilton computes code versions.
+
+    ``strip=True`` first drops comments and function docstrings (by round-tripping through
+    the ``ast``), so they do not change the hash; source that does not parse is kept as is.
+    """
+    import hashlib
+
+    text = (inspect.getsource(source) if callable(source) else source).strip()
+    if strip:
+        try:
+            text = _without_docs_and_comments(text)
+        except SyntaxError:
+            pass
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _without_docs_and_comments(source: str) -> str:
+    import ast
+
+    tree = ast.parse(source)
+    for item in ast.walk(tree):
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.body:
+            first = item.body[0]
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+            ):
+                item.body = item.body[1:]
+    return ast.unparse(tree)

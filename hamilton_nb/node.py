@@ -198,3 +198,20 @@ def describe_origin(node: Node, default: str) -> str:
     """The function that defined ``node`` (as ``describe_function`` puts it), else ``default``."""
     functions = node.originating_functions or ()
     return describe_function(functions[0]) if functions else default
+
+
+def matches_query(tags: Mapping[str, Any], query_dict: Mapping[str, Any]) -> bool:
+    """Whether node ``tags`` satisfy every ``tag: wanted`` of ``query_dict`` (an empty query
+    matches): the tag exists, and for a non-``None`` ``wanted`` (a value or a list) one of
+    its values (a value or a list) is wanted."""
+    for key, wanted in query_dict.items():
+        if key not in tags:
+            return False
+        if wanted is None:
+            continue
+        options = wanted if isinstance(wanted, list) else [wanted]
+        value = tags[key]
+        values = value if isinstance(value, list) else [value]
+        if not set(options) & set(values):
+            return False
+    return True

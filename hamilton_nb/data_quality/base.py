@@ -107,10 +107,12 @@ class BaseDefaultValidator(DataValidator, abc.ABC):
         return f"{cls.arg()}_validator"
 
 
-class DataValidationError(errors.ExecutionError):
+class DataValidationError(errors.HamiltonNBError):
     """One or more checks with importance ``'fail'`` did not pass.
 
-    ``failures`` holds one line per failed check: ``[node:check] message``.
+    A plain ``Exception`` subclass, as in Hamilton (not a ``ValueError``), so ported
+    ``except`` clauses catch exactly what they did. ``failures`` holds one line per failed
+    check: ``[node:check] message``.
     """
 
     def __init__(self, message: str, failures: Sequence[str] = ()) -> None:
@@ -131,16 +133,19 @@ def report_failures(
 ) -> None:
     """Log every failed check; raise ``DataValidationError`` if any has importance ``'fail'``.
 
-    ``failed`` holds ``(check name, validator, result)`` for checks that did not pass.
+    ``failed`` holds ``(check name, validator, result)`` for checks that did not pass, in check
+    order. Failed ``'warn'`` checks are logged (warning) first, then failed ``'fail'`` checks
+    (error), then the error is raised, as Hamilton does.
     """
     fatal: list[str] = []
     for check_name, validator, result in failed:
         line = failure_line(node_name, check_name, result)
         if validator.importance is DataValidationLevel.FAIL:
-            logger.error("data quality check failed: %s", line)
             fatal.append(line)
         else:
             logger.warning("data quality check failed: %s", line)
+    for line in fatal:
+        logger.error("data quality check failed: %s", line)
     if fatal:
         raise DataValidationError(
             f"node {node_name!r} failed {len(fatal)} data quality check(s) with importance "

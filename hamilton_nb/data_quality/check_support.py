@@ -5,7 +5,8 @@ Responsibilities:
   unwrapped) and ``is_series_type`` (pandas is never imported here: a Series type exists only
   once pandas is imported).
 - Checking the keyword values checks are built from (``bounds_arg``, ``strings_arg``,
-  ``data_type_arg``, raising ``InvalidDecoratorError``), and ``set_repr`` to show value sets.
+  ``data_type_arg``, ``numpy_data_type_arg``, raising ``InvalidDecoratorError``), and
+  ``set_repr`` to show value sets.
 """
 
 from __future__ import annotations
@@ -90,4 +91,22 @@ def data_type_arg(value: Any) -> type:
     """The ``data_type=`` value, which must be a type."""
     if not isinstance(value, type):
         raise errors.InvalidDecoratorError(f"data_type= takes a type, got {value!r}.")
+    return value
+
+
+def numpy_data_type_arg(value: Any) -> Any:
+    """The ``data_type=`` value of a Series check: a type, or anything ``numpy.dtype`` takes
+    (a ``np.dtype``, ``"int64"``). Only called for Series outputs, so numpy is imported."""
+    if isinstance(value, type):
+        return value
+    import numpy
+
+    try:
+        if value is None:  # numpy.dtype(None) would mean float64
+            raise TypeError
+        numpy.dtype(value)
+    except TypeError:
+        raise errors.InvalidDecoratorError(
+            f"data_type= takes a type or a numpy dtype, got {value!r}."
+        ) from None
     return value

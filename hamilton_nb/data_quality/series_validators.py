@@ -15,8 +15,8 @@ from hamilton_nb import errors, htypes
 from hamilton_nb.data_quality.base import BaseDefaultValidator, ValidationResult
 from hamilton_nb.data_quality.check_support import (
     bounds_arg,
-    data_type_arg,
     is_series_type,
+    numpy_data_type_arg,
     set_repr,
 )
 
@@ -78,7 +78,7 @@ class DataInValuesValidatorPandasSeries(_SeriesCheck):
     def validate(self, data: Any) -> ValidationResult:
         allowed = data.isin(self.values) | data.isna()
         incorrect = data[~allowed]
-        counts = {k: int(v) for k, v in incorrect.value_counts().items()}
+        counts = incorrect.value_counts().to_dict()
         return ValidationResult(
             passes=len(incorrect) == 0,
             message=(
@@ -114,8 +114,8 @@ class MaxFractionNansValidatorPandasSeries(_SeriesCheck):
         return f"Checks that at most {self.max_fraction_nans:.2%} of the values are missing."
 
     def validate(self, data: Any) -> ValidationResult:
-        total_nan = int(data.isna().sum())
-        fraction = total_nan / len(data) if len(data) else 0.0
+        total_nan = data.isna().sum()  # numpy scalars, as Hamilton reports them
+        fraction = total_nan / len(data) if len(data) else 0
         return ValidationResult(
             passes=fraction <= self.max_fraction_nans,
             message=(
@@ -148,30 +148,44 @@ class AllowNaNsValidatorPandasSeries(MaxFractionNansValidatorPandasSeries):
 
 
 class DataTypeValidatorPandasSeries(_SeriesCheck):
-    """The Series' dtype is (a subclass of) ``data_type``, e.g. ``np.int64`` or ``np.number``."""
+    """The Series' dtype is a sub-dtype of ``data_type`` (numpy's ``issubdtype`` rules).
 
-    def __init__(self, data_type: type, importance: str) -> None:
+    ``data_type`` is a type (``int``, ``float``, ``bool``, ``str``, ``object``, ``np.int64``,
+    ``np.number`` ...) or anything ``numpy.dtype`` accepts (``np.dtype("int")``, ``"int64"``).
+    Python types stand for numpy's defaults, so ``int`` matches an ``int64`` Series (not
+    ``int32``) and ``float`` a ``float64`` one; extension dtypes are judged by their scalar type
+    (``Float64`` by ``np.float64``, ``Int64`` by ``np.int64``).
+    """
+
+    def __init__(self, data_type: Any, importance: str) -> None:
         super().__init__(importance)
-        self.datatype = data_type_arg(data_type)
+        self.datatype = numpy_data_type_arg(data_type)
 
     @classmethod
     def arg(cls) -> str:
         return "data_type"
 
     def description(self) -> str:
-        return f"Checks that the Series' dtype is a subclass of {htypes.type_name(self.datatype)}."
+        return f"Checks that the Series' dtype is a subclass of {_dtype_name(self.datatype)}."
 
     def validate(self, data: Any) -> ValidationResult:
-        actual = data.dtype.type
-        passes = isinstance(actual, type) and issubclass(actual, self.datatype)
+        import numpy
+
+        actual = data.dtype
+        actual = getattr(actual, "type", actual)  # the scalar type behind the dtype
+        passes = numpy.issubdtype(actual, self.datatype)
         return ValidationResult(
             passes=passes,
             message=(
-                f"dtype {htypes.type_name(actual)} {'is' if passes else 'is not'} a subclass of "
-                f"{htypes.type_name(self.datatype)}."
+                f"dtype {_dtype_name(actual)} {'is' if passes else 'is not'} a subclass of "
+                f"{_dtype_name(self.datatype)}."
             ),
             diagnostics={"required_dtype": self.datatype, "actual_dtype": actual},
         )
+
+
+def _dtype_name(datatype: Any) -> str:
+    return htypes.type_name(datatype) if isinstance(datatype, type) else repr(datatype)
 
 
 class MaxStandardDevValidatorPandasSeries(_SeriesCheck):
@@ -190,7 +204,7 @@ class MaxStandardDevValidatorPandasSeries(_SeriesCheck):
 
     def validate(self, data: Any) -> ValidationResult:
         std = data.std()
-        passes = bool(std <= self.max_standard_dev)  # NaN (fewer than 2 values) fails
+        passes = std <= self.max_standard_dev  # NaN (fewer than 2 values) fails
         return ValidationResult(
             passes=passes,
             message=(
@@ -219,7 +233,7 @@ class MeanInRangeValidatorPandasSeries(_SeriesCheck):
     def validate(self, data: Any) -> ValidationResult:
         low, high = self.mean_in_range
         mean = data.mean()
-        passes = bool(low <= mean <= high)
+        passes = low <= mean <= high  # NaN fails
         return ValidationResult(
             passes=passes,
             message=f"mean {mean} {'lies' if passes else 'does not lie'} within [{low}, {high}].",

@@ -51,10 +51,11 @@ class DataInRangeValidatorPrimitives(_ValueCheck):
 
     def validate(self, data: Any) -> ValidationResult:
         low, high = self.range
-        passes = isinstance(data, numbers.Real) and low <= data <= high
+        # numpy scalars compare to numpy booleans, which Hamilton reports as they are
+        passes = low <= data <= high if isinstance(data, numbers.Real) else False
         verdict = "lies within" if passes else "does not lie within"
         return ValidationResult(
-            passes=bool(passes),
+            passes=passes,
             message=f"value {data!r} {verdict} [{low}, {high}].",
             diagnostics={"range": self.range, "value": data},
         )
@@ -86,6 +87,7 @@ class DataInValuesValidatorPrimitives(_ValueCheck):
                 "values": self.values,
                 "was_correct": passes,
                 "incorrect_value": None if passes else data,
+                "data_size": 1,
             },
         )
 
@@ -167,7 +169,7 @@ class StrContainsValidator(_ValueCheck):
         return ValidationResult(
             False,
             f"string does not contain {missing}.",
-            {"contains": self.contains, "missing": missing},
+            {"contains": self.contains, "data": _excerpt(data)},
         )
 
 
@@ -195,5 +197,10 @@ class StrDoesNotContainValidator(_ValueCheck):
         return ValidationResult(
             False,
             f"string contains {found}.",
-            {"does_not_contain": self.does_not_contain, "found": found},
+            {"does_not_contain": self.does_not_contain, "data": _excerpt(data)},
         )
+
+
+def _excerpt(data: Any) -> Any:
+    """The checked string for diagnostics, cut to its first 100 characters."""
+    return data[:100] if isinstance(data, str) else data

@@ -57,6 +57,22 @@ class value(LiteralDependency):  # noqa: N801 - Hamilton's public name
         return f"value({self.value!r})"
 
 
+@dataclass(frozen=True)
+class ConfigDependency:
+    """Made by ``configuration``: the value of the config key ``source``."""
+
+    source: str
+
+
+def configuration(dependency_on: str) -> ConfigDependency:
+    """In ``@subdag(config=...)``: take the value of the outer config key ``dependency_on``."""
+    if not isinstance(dependency_on, str) or not dependency_on:
+        raise errors.InvalidDecoratorError(
+            f"configuration() takes a config key, got {dependency_on!r}."
+        )
+    return ConfigDependency(dependency_on)
+
+
 Dependency = UpstreamDependency | LiteralDependency
 
 
@@ -147,7 +163,13 @@ def bind_node(
         elif isinstance(binding, LiteralDependency):
             fixed[param] = binding.value
         elif isinstance(binding, UpstreamDependency):
-            inputs[binding.source] = (param_type, DependencyType.REQUIRED)
+            # as in Hamilton, a source feeding a parameter with a default is optional
+            previous = inputs.get(binding.source, (None, DependencyType.OPTIONAL))[1]
+            required = DependencyType.REQUIRED in (dependency, previous)
+            inputs[binding.source] = (
+                param_type,
+                DependencyType.REQUIRED if required else DependencyType.OPTIONAL,
+            )
             renames.append((binding.source, param))
         else:
             groups[param] = _group_reader(binding, param_type, inputs)

@@ -38,18 +38,23 @@ def _chain(
     where: str,
     taken: set[str],
     counts: dict[str, int],
+    outputs: bool = False,
 ) -> list[Node]:
-    """One node per step, each fed by the previous one (the first by ``upstream``)."""
+    """One node per step, each fed by the previous one (the first by ``upstream``).
+
+    On outputs (``outputs=True``) the pipe's namespace wins over a step's own, as in Hamilton,
+    where ``apply_to(f).named("x", namespace="ns")`` still makes ``f.x``.
+    """
     nodes: list[Node] = []
     for applicable in steps:
         piped, bindings, base = applicable.shape(where)
         namespace = applicable.namespace
-        if namespace is ...:
+        if namespace is ... or outputs:
             namespace = default_namespace if pipe_namespace is ... else pipe_namespace
         prefix = f"{namespace}." if namespace else ""
         auto = "with_" + getattr(applicable.fn, "__name__", "step").lstrip("_")
         seen = counts.get(auto, 0)  # as in Hamilton, named steps count too
-        if applicable.name:
+        if applicable.name is not None:
             name = prefix + applicable.name
             if name in taken:
                 raise errors.InvalidDecoratorError(
@@ -82,7 +87,7 @@ def _check_steps(steps: tuple[Applicable, ...], pipe_namespace: Namespace, where
                 f"{pipe_namespace!r}; set it in one place."
             )
         applicable.shape(where)
-    names = [(a.namespace, a.name) for a in steps if a.name and not a.conditions]
+    names = [(a.namespace, a.name) for a in steps if a.name is not None and not a.conditions]
     repeated = sorted({name for ns, name in names if names.count((ns, name)) > 1})
     if repeated:
         raise errors.InvalidDecoratorError(
@@ -164,7 +169,14 @@ class pipe_input(FunctionModifier):  # noqa: N801 - Hamilton's public name
 
 
 class pipe(pipe_input):  # noqa: N801 - Hamilton's older name
-    """Hamilton's older name of ``pipe_input``."""
+    """Hamilton's older, deprecated name of ``pipe_input``; logs a deprecation warning when
+    applied, as Hamilton does."""
+
+    def __call__(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        from hamilton_nb.function_modifiers.deprecated import log_deprecated
+
+        log_deprecated("pipe", "pipe_input")
+        return super().__call__(fn)
 
 
 def _input_key(node: Node, param: str | None, where: str) -> str:
@@ -284,7 +296,7 @@ def pipe_outputs(
             added.append(node.copy_with(name=f"{node.name}.raw"))
             upstream = added[0].name
             taken.add(upstream)
-        chain = _chain(chosen, upstream, node.name, namespace, fn, where, taken, {})
+        chain = _chain(chosen, upstream, node.name, namespace, fn, where, taken, {}, outputs=True)
         last = chain[-1]
         final = Node(
             name=node.name,

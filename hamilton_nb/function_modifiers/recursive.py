@@ -27,6 +27,7 @@ from hamilton_nb.function_modifiers.base import (
     resolve_nodes,
 )
 from hamilton_nb.function_modifiers.dependencies import (
+    ConfigDependency,
     LiteralDependency,
     UpstreamDependency,
     reader,
@@ -87,17 +88,40 @@ class subdag(FunctionModifier):  # noqa: N801 - Hamilton's public name
 
     def create(self, fn: Callable[..., Any], name: str, config: Mapping[str, Any]) -> list[Node]:
         where = describe_use(fn, self.display_name())
-        inner = inner_nodes(self.load_from, {**config, **self.config}, where, fn)
+        local_config = resolve_local_config(config, self.config, where)
+        inner = inner_nodes(self.load_from, {**config, **local_config}, where, fn)
         return build_subdag(
             fn,
             inner,
             namespace=self.namespace or name,
             final_name=self.final_node_name or name,
             inputs=self.inputs,
-            local_config=self.config,
+            local_config=local_config,
             external_inputs=self.external_inputs,
             where=where,
         )
+
+
+def resolve_local_config(
+    outer: Mapping[str, Any], local: Mapping[str, Any], where: str
+) -> dict[str, Any]:
+    """A subdag's ``config=`` with ``value(x)`` read as ``x`` and ``configuration("key")`` as
+    the outer config's ``key`` (``InvalidDecoratorError`` when it is missing)."""
+    resolved: dict[str, Any] = {}
+    for key, entry in local.items():
+        if isinstance(entry, LiteralDependency):
+            resolved[key] = entry.value
+        elif isinstance(entry, ConfigDependency):
+            merged = {**outer, **local}
+            if entry.source not in merged:
+                raise errors.InvalidDecoratorError(
+                    f"{where}: config {key!r} reads configuration({entry.source!r}), which is "
+                    "not in the config; pass it with Builder().with_config({...})."
+                )
+            resolved[key] = merged[entry.source]
+        else:
+            resolved[key] = entry
+    return resolved
 
 
 class parameterized_subdag(FunctionModifier):  # noqa: N801 - Hamilton's public name
@@ -159,6 +183,7 @@ class parameterized_subdag(FunctionModifier):  # noqa: N801 - Hamilton's public 
         built: list[tuple[dict[str, Any], dict[str, Node]]] = []  # subdags sharing a config
         for key, params in self.parameterization.items():
             inputs, local_config, external = self._spec(params)
+            local_config = resolve_local_config(config, local_config, f"{where} ({key}=)")
             merged = {**config, **local_config}
             inner = next((nodes for cfg, nodes in built if cfg == merged), None)
             if inner is None:

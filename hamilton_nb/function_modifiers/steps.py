@@ -71,13 +71,18 @@ class Applicable:
         new.__dict__.update(changes)
         return new
 
-    def named(self, name: str, namespace: Namespace = ...) -> Applicable:
-        """Name the step's node ``name`` (in ``namespace``: ``...`` the pipe's, ``None`` none)."""
-        if not isinstance(name, str) or not name:
+    def named(self, name: str | None, namespace: Namespace = ...) -> Applicable:
+        """Name the step's node ``name`` (``None`` keeps the current name; ``""`` is allowed,
+        as in Hamilton, and leaves just the namespace). ``namespace``: ``...`` keeps the
+        current one (by default the pipe's), ``None`` none, a string that namespace."""
+        if name is not None and not isinstance(name, str):
             raise errors.InvalidDecoratorError(
-                f"step.named() takes a non-empty name, got {name!r}."
+                f"step.named() takes a node name (a string), got {name!r}."
             )
-        return self._copy(name=name, namespace=namespace)
+        return self._copy(
+            name=self.name if name is None else name,
+            namespace=self.namespace if namespace is ... else namespace,
+        )
 
     def namespaced(self, namespace: Namespace) -> Applicable:
         """Put the step's node in ``namespace`` (``...`` the pipe's, ``None`` none)."""
@@ -141,7 +146,7 @@ class Applicable:
         fn = getattr(self.fn, "__name__", self.fn)
         parts = [repr(a) for a in self.args] + [f"{k}={v!r}" for k, v in self.kwargs.items()]
         text = f"step({', '.join([str(fn), *parts])})"
-        if self.name:
+        if self.name is not None:
             text += f".named({self.name!r})"
         return text + "".join(f".{description}" for description, _, _ in self.conditions)
 

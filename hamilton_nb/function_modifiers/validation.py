@@ -29,6 +29,9 @@ from hamilton_nb.node import DependencyType, Node, NodeType
 
 CONTAINS_DQ_RESULTS_TAG = "hamilton.data_quality.contains_dq_results"
 SOURCE_NODE_TAG = "hamilton.data_quality.source_node"
+# Hamilton's public names for the two tags (exported by ``function_modifiers``).
+IS_DATA_VALIDATOR_TAG = CONTAINS_DQ_RESULTS_TAG
+DATA_VALIDATOR_ORIGINAL_OUTPUT_TAG = SOURCE_NODE_TAG
 
 _REQUIRED = DependencyType.REQUIRED
 
@@ -132,7 +135,6 @@ class BaseDataValidationDecorator(FunctionModifier, abc.ABC):
         check_tags = {**node.tags, CONTAINS_DQ_RESULTS_TAG: True, SOURCE_NODE_TAG: node.name}
         for validator in validators:
             check_node = _free_name(f"{node.name}_{validator.name()}", taken)
-            check_name = check_node[len(node.name) + 1 :]  # e.g. range_validator_1 when stacked
             created.append(
                 Node(
                     name=check_node,
@@ -145,7 +147,8 @@ class BaseDataValidationDecorator(FunctionModifier, abc.ABC):
                     namespace=node.namespace,
                 )
             )
-            checks.append((check_node, check_name, validator))
+            # logs and errors name the check by validator name, as Hamilton does
+            checks.append((check_node, validator.name(), validator))
         inputs: dict[str, tuple[Any, DependencyType]] = {raw_name: (node.type, _REQUIRED)}
         inputs.update((check_node, (ValidationResult, _REQUIRED)) for check_node, _, _ in checks)
         created.append(

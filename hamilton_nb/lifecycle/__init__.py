@@ -23,12 +23,15 @@ from hamilton_nb.lifecycle.default import (
     accept_error_sentinels,
 )
 
+PrintLnHook = PrintLn  # Hamilton's older name, kept by Hamilton until 2.0
+
 __all__ = [
     "FunctionInputOutputTypeChecker",
     "GracefulErrorAdapter",
     "NoEdgeAndInputTypeChecking",
     "PDBDebugger",
     "PrintLn",
+    "PrintLnHook",
     "ProgressBar",
     "SlowDownYouMoveTooFast",
     "accept_error_sentinels",

@@ -27,7 +27,7 @@ def _matcher(node_filter: NodeFilter) -> Callable[[str, dict[str, Any]], bool]:
         return lambda node_name, node_tags: node_name in names
     if callable(node_filter):
         return node_filter
-    raise TypeError(
+    raise ValueError(  # Hamilton's class for a bad filter
         f"node_filter must be None, a node name, a list of names or a callable "
         f"(node_name, node_tags) -> bool; got {node_filter!r}."
     )
@@ -93,7 +93,8 @@ class PrintLn(api.NodeExecutionHook):
         took = "" if started is None else f" in {_format_duration(time.perf_counter() - started)}"
         message = f"Finished node {node_name!r}{took}: {'success' if success else 'failure'}."
         if self.verbosity >= 2:
-            message += f" Result:\n{pprint.pformat(result)}" if success else f" Error: {error!r}"
+            shown = f" Result:\n{pprint.pformat(result)}" if success else f" Error:\n{error!r}"
+            message += shown
         self.print_fn(message)
 
 

@@ -14,7 +14,9 @@ tqdm and pdb are imported only when used.
 
 from __future__ import annotations
 
-from hamilton_nb.lifecycle.debugging import NodeFilter, PDBDebugger, PrintLn
+from typing import Any
+
+from hamilton_nb.lifecycle.debugging import NodeFilter, PDBDebugger, PrintLn, _matcher
 from hamilton_nb.lifecycle.graceful_errors import (
     ACCEPTS_SENTINELS_ATTR,
     GracefulErrorAdapter,
@@ -39,4 +41,11 @@ __all__ = [
     "ProgressBar",
     "SlowDownYouMoveTooFast",
     "accept_error_sentinels",
+    "should_run_node",
 ]
+
+
+def should_run_node(node_name: str, node_tags: dict[str, Any], node_filter: NodeFilter) -> bool:
+    """Whether ``node_filter`` (``None``: every node, a name, a list of names, or a predicate
+    ``(node_name, node_tags) -> bool``) selects the node; ``ValueError`` for another filter."""
+    return bool(_matcher(node_filter)(node_name, node_tags))

@@ -101,7 +101,7 @@ def test_println_shows_inputs_and_results_at_verbosity_2():
 
 @pytest.mark.parametrize(
     ("verbosity", "expected_end"),
-    [(1, ": failure."), (2, ": failure. Error: ValueError('bad')")],
+    [(1, ": failure."), (2, ": failure. Error:\nValueError('bad')")],
 )
 def test_println_reports_a_failing_node_and_lets_the_error_through(verbosity, expected_end):
     lines: list[str] = []
@@ -147,7 +147,7 @@ def test_println_rejects_unknown_verbosity(verbosity):
 
 
 def test_println_rejects_a_node_filter_of_the_wrong_kind():
-    with pytest.raises(TypeError, match="node_filter must be"):
+    with pytest.raises(ValueError, match="node_filter must be"):
         PrintLn(node_filter=3)  # type: ignore[arg-type]
 
 

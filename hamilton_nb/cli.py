@@ -151,8 +151,11 @@ def cmd_view(args: argparse.Namespace) -> int:
     except errors.GraphBuildError as exc:
         print(f"hamilton-nb view: {_one_line(exc)}", file=sys.stderr)
         return PROBLEMS
+    picture = dr.display_all_functions()
+    if picture is None:
+        raise CLIError("cannot draw the DAG without the graphviz package: pip install graphviz")
     try:
-        written = dr.display_all_functions().save(args.output)
+        written = picture.save_picture(args.output)
     except (errors.RenderError, errors.VisualizationError, OSError) as exc:
         raise CLIError(f"cannot write {args.output!r}: {_one_line(exc)}") from None
     print(f"wrote {str(written)}")

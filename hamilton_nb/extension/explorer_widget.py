@@ -129,13 +129,13 @@ class ExplorerWidget(anywidget.AnyWidget):
     def _draw(self, overlay: bool) -> None:
         """Render the DAG (the last run's overlay when ``overlay``) and map nodes to shapes."""
         from hamilton_nb.errors import HamiltonNBError
-        from hamilton_nb.visualization.render import embeddable_svg
+        from hamilton_nb.visualization.render import embeddable_svg, render
 
         source, svg = "", ""
         try:
             view = self._view(overlay)
             source = view.source
-            svg = embeddable_svg(view.pipe("svg"))
+            svg = embeddable_svg(render(source, "svg", engine=view.engine))
         except HamiltonNBError as exc:  # no renderer, renderer failure, bad picture options
             self._error(f"DAG not drawn: {exc}")
         drawn = explorer_shapes.drawn_elements(svg)

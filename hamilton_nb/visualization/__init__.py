@@ -2,13 +2,16 @@
 
 Public names (imported on first use, so ``import hamilton_nb`` stays light):
 
-- ``build_dot(graph, nodes=None, ...)``: DOT text of a ``FunctionGraph`` (``dot``);
-- ``execution_dot(graph, record, ...)``: the same, coloured by an ``ExecutionRecord``
-  (``overlay``);
+- ``build_dot(graph, nodes=None, ...)``: DOT text of a ``FunctionGraph``; ``build_parts``
+  the same before it is joined into text (``dot``);
+- ``execution_dot(graph, record, ...)``/``execution_parts``: the same, coloured by an
+  ``ExecutionRecord`` (``overlay``);
 - ``plan_collapse``, ``FAST_LAYOUT``: folding of large graphs (``collapse``);
-- ``GraphView``: DOT text to pictures and inline notebook display (module ``render``, whose
+- ``DataflowDigraph``: the ``graphviz.Digraph`` the Driver's methods return, with inline
+  notebook display and rendering without a system Graphviz (``digraph``; module ``render``'s
   ``render(dot_source, format)`` returns picture bytes);
-- ``save_view``: Hamilton's ``output_file_path``/``render_kwargs`` saving (``driver_api``).
+- ``save_output_file``: Hamilton's ``output_file_path``/``render_kwargs``/``keep_dot`` saving
+  (``driver_api``).
 
 The ``Driver`` methods (``display_all_functions``, ``visualize_execution``,
 ``visualize_last_run``, ...) live in ``driver_api.VisualizationMixin``.
@@ -21,12 +24,14 @@ from typing import Any
 
 _EXPORTS = {
     "build_dot": "dot",
+    "build_parts": "dot",
     "execution_dot": "overlay",
+    "execution_parts": "overlay",
     "planned_nodes": "overlay",
     "plan_collapse": "collapse",
     "FAST_LAYOUT": "collapse",
-    "GraphView": "render",
-    "save_view": "driver_api",
+    "DataflowDigraph": "digraph",
+    "save_output_file": "driver_api",
     "VisualizationMixin": "driver_api",
 }
 

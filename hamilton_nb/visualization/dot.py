@@ -2,13 +2,14 @@
 
 Responsibilities:
 - ``quote``/``attributes``: DOT syntax for IDs and attribute lists.
-- ``build_dot``: a ``FunctionGraph`` (optionally a subset of its nodes, requested outputs,
-  overrides, a highlighted path, execution statuses) -> DOT text. Nodes are drawn by kind
-  (``styles``) with the texts of ``labels``; optional dependencies are dashed;
+- ``build_parts``/``build_dot``: a ``FunctionGraph`` (optionally a subset of its nodes,
+  requested outputs, overrides, a highlighted path, execution statuses) -> DOT text. Nodes
+  are drawn by kind (``styles``) with the texts of ``labels``; optional dependencies are dashed;
   ``Parallelizable``/``Collect`` edges end in a crow's foot; namespaced nodes sit in nested
   clusters; inputs are tables next to their consumer (one node each with
   ``deduplicate_inputs``); a legend lists what is present; large graphs are folded
-  (``collapse``).
+  (``collapse``). ``build_parts`` keeps the graph-wide settings apart from the body
+  statements (``DotParts``), so a ``graphviz.Digraph`` can be made from them.
 
 Every drawn node has ``id`` (the node's name; ``inputs:<consumer>``, ``group:<key>`` and
 ``legend:<entry>`` for the others) and ``class`` (kind, markers, ``status-<status>``), which
@@ -47,7 +48,37 @@ def attributes(attrs: Mapping[str, str], label: str | None = None) -> str:
     return "[" + " ".join(parts) + "]"
 
 
-def build_dot(
+@dataclasses.dataclass(frozen=True)
+class DotParts:
+    """A drawn DAG before it is joined into text: graph-wide settings and body statements.
+
+    ``body`` holds one line per statement (tab-indented, no newline), in output order;
+    ``visualization.digraph`` turns the parts into a ``graphviz.Digraph``.
+    """
+
+    settings: styles.GraphSettings
+    body: tuple[str, ...]
+
+    def text(self) -> str:
+        """The DOT text: comment, ``digraph`` header, default attributes, body, ``}``."""
+        settings = self.settings
+        comment = settings.comment.replace("\n", " ")
+        strict = "strict " if settings.strict else ""
+        lines = [f"// {comment}", f"{strict}digraph {quote(settings.name)} {{"]
+        lines.append(f"\tgraph {attributes(settings.graph)}")
+        lines.append(f"\tnode {attributes(settings.node)}")
+        lines.append(f"\tedge {attributes(settings.edge)}")
+        lines.extend(self.body)
+        lines.append("}")
+        return "\n".join(lines) + "\n"
+
+
+def build_dot(graph: FunctionGraph, nodes: Iterable[str] | None = None, **options: Any) -> str:
+    """DOT text drawing ``nodes`` of ``graph``; the options are those of ``build_parts``."""
+    return build_parts(graph, nodes, **options).text()
+
+
+def build_parts(
     graph: FunctionGraph,
     nodes: Iterable[str] | None = None,
     *,
@@ -67,8 +98,8 @@ def build_dot(
     graphviz_kwargs: Mapping[str, Any] | None = None,
     collapse_threshold: int | None = collapse_.DEFAULT_THRESHOLD,
     expand: Iterable[str] = (),
-) -> str:
-    """DOT text drawing ``nodes`` of ``graph`` (every node when None).
+) -> DotParts:
+    """The parts of the DOT text drawing ``nodes`` of ``graph`` (every node when None).
 
     ``outputs`` and ``overrides`` are marked; ``highlight`` nodes and the edges between them
     are red, listed in the legend as ``highlight_label``. With ``statuses`` (node -> execution
@@ -97,7 +128,7 @@ def build_dot(
         for key, value in collapse_.FAST_LAYOUT.items():
             settings.graph.setdefault(key, value)
     builder.draw(folded)
-    return builder.text(settings, show_legend, highlight_label)
+    return DotParts(settings, tuple(builder.body(show_legend, highlight_label)))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -350,21 +381,15 @@ class _DotBuilder:
 
     # -- text -------------------------------------------------------------------------------
 
-    def text(self, settings: styles.GraphSettings, show_legend: bool, highlight_label: str) -> str:
-        comment = settings.comment.replace("\n", " ")
-        strict = "strict " if settings.strict else ""
-        lines = [f"// {comment}", f"{strict}digraph {quote(settings.name)} {{"]
-        lines.append(f"\tgraph {attributes(settings.graph)}")
-        lines.append(f"\tnode {attributes(settings.node)}")
-        lines.append(f"\tedge {attributes(settings.edge)}")
-        lines.extend(self._clustered_nodes())
+    def body(self, show_legend: bool, highlight_label: str) -> list[str]:
+        """The statements inside the ``digraph { }``: nodes, edges, then the legend."""
+        lines = list(self._clustered_nodes())
         for (source, target), edge in self.edges.items():
             style = attributes(_edge_style(source, target, edge))
             lines.append(f"\t{quote(source)} -> {quote(target)} {style}")
         if show_legend:
             lines.extend(self._legend_lines(highlight_label))
-        lines.append("}")
-        return "\n".join(lines) + "\n"
+        return lines
 
     def _clustered_nodes(self) -> Iterator[str]:
         """Node statements, inside nested ``subgraph "cluster:<namespace>"`` blocks."""

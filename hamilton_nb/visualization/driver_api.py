@@ -1,13 +1,18 @@
-"""The ``Driver``'s picture methods, with Hamilton's names and arguments.
+"""The ``Driver``'s picture methods, with Hamilton's names, arguments and return values.
 
 Responsibilities:
 - ``VisualizationMixin`` (a base class of ``Driver``): ``display_all_functions``,
   ``visualize_execution``, ``display_upstream_of``, ``display_downstream_of``,
   ``visualize_path_between``, ``visualize_materialization`` and ``visualize_last_run`` (the
-  execution overlay of ``dr.last_run``). Each returns a ``GraphView`` that shows inline in
-  notebooks (``image/svg+xml``) and saves to ``.svg``/``.png``/``.pdf``/``.dot``.
-- ``save_view``: ``output_file_path`` + ``render_kwargs`` written as Hamilton users expect,
-  with no stray files (the DOT text is kept, as ``<name>.gv``, only with ``keep_dot=True``).
+  execution overlay of ``dr.last_run``). Each returns a ``graphviz.Digraph`` (a
+  ``digraph.DataflowDigraph``) that shows inline in notebooks (``image/svg+xml``) and
+  renders with or without a system Graphviz; ``None``, after a logged warning, only when the
+  graphviz package is not installed (as Hamilton does). Showing a ``Driver`` in a notebook
+  shows ``display_all_functions()``.
+- ``save_output_file``: Hamilton's ``output_file_path``/``render_kwargs``/``keep_dot`` rules:
+  the format comes from ``render_kwargs["format"]``, else the path's suffix, else png; the
+  picture is written to ``<path without suffix>.<format>``; ``keep_dot=True`` goes through
+  ``Digraph.render``, which also leaves the DOT source at ``<path without suffix>``.
 - ``Driver.execute(..., display_graph=True)`` shows the execution's DAG before running.
 
 Beyond Hamilton, every method takes ``collapse_threshold`` (fold namespaces, then modules,
@@ -16,24 +21,28 @@ above this many nodes; None never folds) and ``expand`` (namespaces/modules kept
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from hamilton_nb import errors
-from hamilton_nb.files import write_text_atomically
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from hamilton_nb.execution.record import ExecutionRecord
     from hamilton_nb.graph import FunctionGraph
-    from hamilton_nb.visualization.render import GraphView
+    from hamilton_nb.visualization.digraph import DataflowDigraph
+    from hamilton_nb.visualization.dot import DotParts
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_FORMAT = "png"  # what Hamilton writes when neither the path nor render_kwargs say
-RENDER_KWARGS = ("format", "view", "cleanup", "quiet", "quiet_view")
 DEFAULT_THRESHOLD = 300  # same as collapse.DEFAULT_THRESHOLD (not imported: keeps Driver light)
+# graphviz_kwargs keys that Hamilton hands to graphviz.Digraph() itself; the others draw
+DIGRAPH_KEYS = ("format", "engine", "filename", "directory", "encoding")
+DEFAULT_FILENAME = "Digraph.gv"  # graphviz's default for an unnamed graph, as in Hamilton
+GRAPHVIZ_MISSING = "DAG pictures need the graphviz package: `pip install graphviz`; returning None"
 
 
 def _options(
@@ -47,7 +56,10 @@ def _options(
     collapse_threshold: int | None,
     expand: Iterable[str],
 ) -> dict[str, Any]:
-    """The ``build_dot`` keyword arguments every method shares."""
+    """The ``build_parts`` keyword arguments every method shares; ``graphviz_kwargs`` keeps
+    only its drawing keys (``_finish`` gives the others to the Digraph)."""
+    if isinstance(graphviz_kwargs, Mapping):
+        graphviz_kwargs = {k: v for k, v in graphviz_kwargs.items() if k not in DIGRAPH_KEYS}
     return {
         "graphviz_kwargs": graphviz_kwargs,
         "show_legend": show_legend,
@@ -61,53 +73,49 @@ def _options(
     }
 
 
-def save_view(
-    view: GraphView,
+def digraph_kwargs(graphviz_kwargs: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The ``graphviz.Digraph`` constructor arguments in Hamilton's ``graphviz_kwargs``
+    (``format``, ``engine``, ``filename``, ``directory``, ``encoding``), with
+    ``filename="Digraph.gv"`` unless a ``name`` or ``filename`` is given (graphviz then
+    derives it from the name, as for Hamilton's graph)."""
+    given = graphviz_kwargs if isinstance(graphviz_kwargs, Mapping) else {}
+    own = {k: v for k, v in given.items() if k in DIGRAPH_KEYS}
+    if "name" not in given:
+        own.setdefault("filename", DEFAULT_FILENAME)
+    return own
+
+
+def save_output_file(
+    digraph: Any,
     output_file_path: str | os.PathLike[str],
     render_kwargs: Mapping[str, Any] | None = None,
     keep_dot: bool = False,
-) -> Path:
-    """Write ``view`` where Hamilton would: format from ``render_kwargs["format"]``, else the
-    path's suffix, else png; a path whose suffix is another format gets the right one. With
-    ``keep_dot`` the DOT text is also written next to it as ``.gv``. Returns the picture's path.
+) -> str:
+    """Write ``digraph`` where Hamilton's ``output_file_path`` puts it; return the picture's path.
 
-    Raises ``VisualizationError`` for unknown ``render_kwargs``, ``RenderError`` when the
-    picture cannot be made (nothing is written then).
+    ``dag.svg`` -> ``dag.svg``; ``dag`` -> ``dag.png``; ``render_kwargs={"format": "pdf"}``
+    wins over the suffix (``dag.svg`` -> ``dag.pdf``). Other ``render_kwargs`` go to
+    ``digraph.pipe`` (``view`` is ignored), or with ``keep_dot`` to ``digraph.render``,
+    which also writes the DOT source to the path without its suffix (``dag``) and opens a
+    viewer only with ``render_kwargs={"view": True}``. Missing directories are created.
+    Raises what graphviz raises for an unknown format (``ValueError``) or keyword
+    (``TypeError``), and ``RenderError`` when no renderer can draw it (nothing is written).
     """
     from pathlib import Path
 
-    from hamilton_nb.visualization import render
+    from hamilton_nb.files import write_atomically
 
-    kwargs = dict(render_kwargs or {})
-    unknown = sorted(set(kwargs) - set(RENDER_KWARGS))
-    if unknown:
-        raise errors.VisualizationError(
-            f"render_kwargs {unknown} are not supported; use {list(RENDER_KWARGS)} "
-            "(layout engine: graphviz_kwargs={'engine': 'neato'})."
-        )
-    path = Path(os.fspath(output_file_path)).expanduser()
-    path_format = _format_of_suffix(path)
-    fmt = kwargs.get("format") or path_format or DEFAULT_FORMAT
-    fmt = render.SUFFIX_FORMATS.get(f".{fmt}", fmt).lower()
-    if path_format != fmt:
-        path = path.with_suffix(f".{fmt}") if path_format else path.with_name(f"{path.name}.{fmt}")
-    view.save(path, format=fmt)
-    if keep_dot and fmt not in render.SOURCE_FORMATS:
-        write_text_atomically(path.with_suffix(".gv"), view.source)
-    if kwargs.get("view"):
-        render.open_in_viewer(path)
-    return path
-
-
-def _format_of_suffix(path: Path) -> str | None:
-    from hamilton_nb.visualization import render
-
-    if not path.suffix:
-        return None
-    try:
-        return render.format_for_path(path)
-    except errors.RenderError:  # "report.v2": not a picture suffix
-        return None
+    base, suffix = os.path.splitext(os.fspath(output_file_path))
+    kwargs: dict[str, Any] = {"format": suffix[1:] if suffix else DEFAULT_FORMAT}
+    kwargs.update(render_kwargs or {})
+    if keep_dot:
+        kwargs.setdefault("view", False)
+        Path(base).parent.mkdir(parents=True, exist_ok=True)
+        return str(digraph.render(base, **kwargs))
+    kwargs.pop("view", None)
+    target = f"{base}.{kwargs['format']}"
+    write_atomically(target, digraph.pipe(**kwargs))
+    return target
 
 
 def _in_ipython() -> Any:
@@ -138,26 +146,39 @@ class VisualizationMixin:
 
     def _finish(
         self,
-        dot_source: str,
+        parts: DotParts,
+        graphviz_kwargs: Mapping[str, Any] | None,
         output_file_path: str | os.PathLike[str] | None,
         render_kwargs: Mapping[str, Any] | None,
         keep_dot: bool,
-    ) -> GraphView:
-        from hamilton_nb.visualization.render import GraphView
+    ) -> DataflowDigraph | None:
+        """The Digraph of ``parts``, saved first when ``output_file_path`` is given
+        (``render_kwargs`` without it are ignored, as in Hamilton)."""
+        try:
+            from hamilton_nb.visualization import digraph
+        except ModuleNotFoundError as exc:
+            if exc.name != "graphviz":
+                raise
+            logger.warning(GRAPHVIZ_MISSING)
+            return None
+        dot = digraph.from_parts(parts, **digraph_kwargs(graphviz_kwargs))
+        if output_file_path:
+            save_output_file(dot, output_file_path, render_kwargs, keep_dot)
+        return dot
 
-        view = GraphView(dot_source)
-        if output_file_path is not None:
-            save_view(view, output_file_path, render_kwargs, keep_dot)
-        elif render_kwargs:
-            raise errors.VisualizationError(
-                "render_kwargs only apply when saving: pass output_file_path='dag.svg' too."
-            )
-        return view
+    def _draw(self, graph: FunctionGraph, nodes: Iterable[str] | None, **kwargs: Any) -> DotParts:
+        from hamilton_nb.visualization.dot import build_parts
 
-    def _draw(self, graph: FunctionGraph, nodes: Iterable[str] | None, **kwargs: Any) -> str:
-        from hamilton_nb.visualization.dot import build_dot
+        return build_parts(graph, nodes, **kwargs)
 
-        return build_dot(graph, nodes, **kwargs)
+    def _repr_mimebundle_(
+        self, include: Any = None, exclude: Any = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        """A Driver shown in a notebook shows its DAG (``display_all_functions()``)."""
+        dot = self.display_all_functions()
+        if dot is None:
+            return {"text/plain": object.__repr__(self)}
+        return dot._repr_mimebundle_(include=include, exclude=exclude, **kwargs)
 
     def display_all_functions(
         self,
@@ -174,7 +195,7 @@ class VisualizationMixin:
         *,
         collapse_threshold: int | None = DEFAULT_THRESHOLD,
         expand: Iterable[str] = (),
-    ) -> GraphView:
+    ) -> DataflowDigraph | None:
         """The whole DAG: functions, inputs, config values.
 
         ``output_file_path`` also saves it (format from ``render_kwargs={"format": ...}`` or
@@ -187,7 +208,7 @@ class VisualizationMixin:
             show_schema, custom_style_function, collapse_threshold, expand,
         )  # fmt: skip
         dot = self._draw(self.graph, None, **options)
-        return self._finish(dot, output_file_path, render_kwargs, keep_dot)
+        return self._finish(dot, graphviz_kwargs, output_file_path, render_kwargs, keep_dot)
 
     def _execution_dot(
         self,
@@ -196,7 +217,7 @@ class VisualizationMixin:
         inputs: Mapping[str, Any],
         overrides: Mapping[str, Any],
         options: dict[str, Any],
-    ) -> str:
+    ) -> DotParts:
         from hamilton_nb.node import NodeType
         from hamilton_nb.visualization import overlay
 
@@ -228,7 +249,7 @@ class VisualizationMixin:
         *,
         collapse_threshold: int | None = DEFAULT_THRESHOLD,
         expand: Iterable[str] = (),
-    ) -> GraphView:
+    ) -> DataflowDigraph | None:
         """The nodes ``execute(final_vars, inputs=..., overrides=...)`` would run, with the
         requested outputs and the overridden nodes marked.
 
@@ -244,7 +265,7 @@ class VisualizationMixin:
             show_schema, custom_style_function, collapse_threshold, expand,
         )  # fmt: skip
         dot = self._execution_dot(self.graph, names, inputs, overrides, options)
-        return self._finish(dot, output_file_path, render_kwargs, keep_dot)
+        return self._finish(dot, graphviz_kwargs, output_file_path, render_kwargs, keep_dot)
 
     def _neighbourhood(
         self,
@@ -252,9 +273,10 @@ class VisualizationMixin:
         method: str,
         output_file_path: str | None,
         render_kwargs: dict[str, Any] | None,
+        graphviz_kwargs: dict[str, Any] | None,
         keep_dot: bool,
         options: dict[str, Any],
-    ) -> GraphView:
+    ) -> DataflowDigraph | None:
         if not names:
             raise errors.VisualizationError(
                 f"{method}() needs at least one node name, e.g. dr.{method}('revenue')."
@@ -264,7 +286,7 @@ class VisualizationMixin:
         else:
             shown = self.graph.downstream_of(names)
         dot = self._draw(self.graph, shown, **options)
-        return self._finish(dot, output_file_path, render_kwargs, keep_dot)
+        return self._finish(dot, graphviz_kwargs, output_file_path, render_kwargs, keep_dot)
 
     def display_upstream_of(
         self,
@@ -281,15 +303,16 @@ class VisualizationMixin:
         keep_dot: bool = False,
         collapse_threshold: int | None = DEFAULT_THRESHOLD,
         expand: Iterable[str] = (),
-    ) -> GraphView:
+    ) -> DataflowDigraph | None:
         """The given nodes and everything they depend on (inputs included)."""
         options = _options(
             graphviz_kwargs, show_legend, orient, hide_inputs, deduplicate_inputs,
             show_schema, custom_style_function, collapse_threshold, expand,
         )  # fmt: skip
         return self._neighbourhood(
-            node_names, "display_upstream_of", output_file_path, render_kwargs, keep_dot, options
-        )
+            node_names, "display_upstream_of", output_file_path, render_kwargs, graphviz_kwargs,
+            keep_dot, options,
+        )  # fmt: skip
 
     def display_downstream_of(
         self,
@@ -306,15 +329,15 @@ class VisualizationMixin:
         keep_dot: bool = False,
         collapse_threshold: int | None = DEFAULT_THRESHOLD,
         expand: Iterable[str] = (),
-    ) -> GraphView:
+    ) -> DataflowDigraph | None:
         """The given nodes and everything that depends on them."""
         options = _options(
             graphviz_kwargs, show_legend, orient, hide_inputs, deduplicate_inputs,
             show_schema, custom_style_function, collapse_threshold, expand,
         )  # fmt: skip
         return self._neighbourhood(
-            node_names, "display_downstream_of", output_file_path, render_kwargs, keep_dot,
-            options,
+            node_names, "display_downstream_of", output_file_path, render_kwargs,
+            graphviz_kwargs, keep_dot, options,
         )  # fmt: skip
 
     def visualize_path_between(
@@ -335,7 +358,7 @@ class VisualizationMixin:
         *,
         collapse_threshold: int | None = DEFAULT_THRESHOLD,
         expand: Iterable[str] = (),
-    ) -> GraphView:
+    ) -> DataflowDigraph | None:
         """The paths from one node to another, highlighted; with
         ``strict_path_visualization=False`` the direct dependencies of path nodes are shown
         too. Raises ``VisualizationError`` when no path connects them."""
@@ -355,7 +378,7 @@ class VisualizationMixin:
             show_schema, custom_style_function, collapse_threshold, expand,
         )  # fmt: skip
         dot = self._draw(self.graph, shown, highlight=path, **options)
-        return self._finish(dot, output_file_path, render_kwargs, keep_dot)
+        return self._finish(dot, graphviz_kwargs, output_file_path, render_kwargs, keep_dot)
 
     def visualize_materialization(
         self,
@@ -376,7 +399,7 @@ class VisualizationMixin:
         keep_dot: bool = False,
         collapse_threshold: int | None = DEFAULT_THRESHOLD,
         expand: Iterable[str] = (),
-    ) -> GraphView:
+    ) -> DataflowDigraph | None:
         """What ``materialize(*materializers, additional_vars=...)`` would run: the DAG with
         the loader and saver nodes, savers and additional vars marked as outputs (without
         materializers, those given to ``Builder.with_materializers``)."""
@@ -406,7 +429,7 @@ class VisualizationMixin:
             show_schema, custom_style_function, collapse_threshold, expand,
         )  # fmt: skip
         dot = self._execution_dot(graph, names, dict(inputs or {}), dict(overrides or {}), options)
-        return self._finish(dot, output_file_path, render_kwargs, keep_dot)
+        return self._finish(dot, graphviz_kwargs, output_file_path, render_kwargs, keep_dot)
 
     def visualize_last_run(
         self,
@@ -424,7 +447,7 @@ class VisualizationMixin:
         show_not_needed: bool = True,
         collapse_threshold: int | None = DEFAULT_THRESHOLD,
         expand: Iterable[str] = (),
-    ) -> GraphView:
+    ) -> DataflowDigraph | None:
         """The DAG coloured by the last execution (``dr.last_run``): each node computed,
         reused, overridden, input, failed or not run (nodes the run did not need are faded;
         ``show_not_needed=False`` leaves them out), its time when ``dr.record_timings`` was
@@ -443,10 +466,10 @@ class VisualizationMixin:
             graphviz_kwargs, show_legend, orient, hide_inputs, deduplicate_inputs,
             show_schema, custom_style_function, collapse_threshold, expand,
         )  # fmt: skip
-        dot = overlay.execution_dot(
+        dot = overlay.execution_parts(
             self.graph, self.last_run, show_not_needed=show_not_needed, **options
         )
-        return self._finish(dot, output_file_path, render_kwargs, keep_dot)
+        return self._finish(dot, graphviz_kwargs, output_file_path, render_kwargs, keep_dot)
 
     def _display_execution(
         self,
@@ -455,12 +478,10 @@ class VisualizationMixin:
         overrides: Mapping[str, Any] | None,
     ) -> None:
         """``execute(..., display_graph=True)``: show what is about to run, inline in IPython;
-        elsewhere log how to get the picture (Hamilton opened a desktop viewer)."""
+        elsewhere log how to get the picture (Hamilton writes ``test-output/execute.gv``)."""
         shell = _in_ipython()
         if shell is None:
-            import logging
-
-            logging.getLogger(__name__).warning(
+            logger.warning(
                 "display_graph=True shows the DAG only in IPython/Jupyter; save it with "
                 "dr.visualize_execution(final_vars, 'execution.svg', inputs=..., overrides=...)."
             )

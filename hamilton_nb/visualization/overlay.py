@@ -3,10 +3,10 @@
 Responsibilities:
 - ``planned_nodes``: the nodes an execution of some outputs needs, given the names of the
   provided inputs, overrides and config values (what ``visualize_execution`` draws).
-- ``execution_dot``: the DAG coloured from an ``ExecutionRecord``: each node's status
-  (computed, reused, overridden, input, failed, not run; not needed when the run did not use
-  it), its duration when the run was timed, and, after a failure, the failed node and the
-  path from the inputs to it highlighted.
+- ``execution_parts``/``execution_dot``: the DAG coloured from an ``ExecutionRecord``: each
+  node's status (computed, reused, overridden, input, failed, not run; not needed when the run
+  did not use it), its duration when the run was timed, and, after a failure, the failed node
+  and the path from the inputs to it highlighted.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 from hamilton_nb.execution.record import ExecutionRecord
 from hamilton_nb.graph import FunctionGraph
 from hamilton_nb.node import DependencyType, NodeType
-from hamilton_nb.visualization.dot import build_dot
+from hamilton_nb.visualization.dot import DotParts, build_parts
 
 FAILURE_PATH_LABEL = "path to failure"
 
@@ -63,21 +63,26 @@ def failure_note(record: ExecutionRecord, limit: int = 60) -> dict[str, str]:
     return {record.failed_node: text if len(text) <= limit else text[: limit - 1] + "…"}
 
 
-def execution_dot(
+def execution_dot(graph: FunctionGraph, record: ExecutionRecord, **options: Any) -> str:
+    """DOT text of ``graph`` coloured by ``record`` (options as for ``execution_parts``)."""
+    return execution_parts(graph, record, **options).text()
+
+
+def execution_parts(
     graph: FunctionGraph,
     record: ExecutionRecord,
     *,
     show_not_needed: bool = True,
     **options: Any,
-) -> str:
-    """DOT text of ``graph`` coloured by ``record``; ``options`` go to ``build_dot``.
+) -> DotParts:
+    """``graph`` coloured by ``record``, as ``DotParts``; ``options`` go to ``build_parts``.
 
     ``show_not_needed=False`` draws only the nodes the run needed. Names in the record that
     are not nodes of ``graph`` (e.g. materializers added for one call) are ignored.
     """
     statuses = {name: s for name, s in record.statuses.items() if name in graph.nodes}
     durations = {name: s for name, s in record.durations.items() if name in graph.nodes}
-    return build_dot(
+    return build_parts(
         graph,
         None if show_not_needed else list(statuses),
         outputs=[name for name in record.final_vars if name in graph.nodes],

@@ -276,7 +276,7 @@ def test_visualization() -> None:
     assert "reports_29" in opened and "150 nodes (module)" in opened
 
     saved = cell_output(nb, "import tempfile")
-    assert "['dag.svg', 'dag_picture.png', 'last_run.gv', 'last_run.svg', 'revenue.dot']" in saved
+    assert "'dag.svg dag_picture.png last_run last_run.svg revenue.dot revenue.png'" in saved
     assert 'id="revenue" class="function"' in cell_output(nb, "print(dr.display_upstream_of")
     before_run = svg_texts(nb, 'dr.execute(["best_share"]')
     assert "Best region share" in before_run and "output" in before_run

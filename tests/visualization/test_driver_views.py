@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import inspect
 import logging
 import re
 import shutil
-import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -15,11 +13,11 @@ import pytest
 
 from hamilton_nb import ad_hoc_utils, driver, errors
 from hamilton_nb.io.materialization import from_, to
-from hamilton_nb.visualization import driver_api
-from hamilton_nb.visualization.render import GraphView
+from hamilton_nb.visualization import driver_api, renderers
+from hamilton_nb.visualization.digraph import DataflowDigraph
 
-needs_dot = pytest.mark.skipif(
-    shutil.which("dot") is None, reason="Graphviz 'dot' is not installed"
+needs_renderer = pytest.mark.skipif(
+    renderers.find_renderer() is None, reason="neither Graphviz dot nor graphviz-pure"
 )
 
 SOURCE = """
@@ -49,7 +47,7 @@ def make_driver() -> Any:
 _NODE = re.compile(r'^\s*"([^"]+)" \[id="[^"]+" class="([^"]*)"', re.M)
 
 
-def drawn(view: GraphView) -> dict[str, str]:
+def drawn(view: Any) -> dict[str, str]:
     return {
         m.group(1): m.group(2)
         for m in _NODE.finditer(view.source)
@@ -57,24 +55,11 @@ def drawn(view: GraphView) -> dict[str, str]:
     }
 
 
-def test_every_method_takes_hamiltons_arguments() -> None:
-    hamilton_driver = pytest.importorskip("hamilton.driver")
-    for method in (
-        "display_all_functions", "visualize_execution", "display_upstream_of",
-        "display_downstream_of", "visualize_path_between", "visualize_materialization",
-    ):  # fmt: skip
-        theirs = inspect.signature(getattr(hamilton_driver.Driver, method)).parameters
-        ours = inspect.signature(getattr(driver.Driver, method)).parameters
-        assert list(theirs) == list(ours)[: len(theirs)], method
-        for name, parameter in theirs.items():
-            assert ours[name].kind == parameter.kind, (method, name)
-            if parameter.default is not inspect.Parameter.empty:
-                assert ours[name].default == parameter.default, (method, name)
-
-
-def test_display_all_functions_returns_an_inline_view() -> None:
+def test_display_all_functions_returns_a_graphviz_digraph() -> None:
+    graphviz = pytest.importorskip("graphviz")
     view = make_driver().display_all_functions()
-    assert isinstance(view, GraphView)
+    assert isinstance(view, graphviz.Digraph) and isinstance(view, DataflowDigraph)
+    assert view.format == "pdf" and view.filename == "Digraph.gv"  # graphviz's defaults
     nodes = drawn(view)
     assert nodes["currency"] == "config"
     assert {"spend", "signups", "per_signup", "report", "unrelated"} <= set(nodes)
@@ -148,34 +133,52 @@ def test_visualize_materialization_shows_loaders_and_savers(tmp_path: Path) -> N
         dr.visualize_materialization()
 
 
-@needs_dot
-def test_output_file_path_writes_one_file_per_call(tmp_path: Path) -> None:
+@needs_renderer
+def test_output_file_path_follows_hamiltons_rules(workdir: Path) -> None:
     dr = make_driver()
-    dr.display_all_functions(str(tmp_path / "a.svg"))
-    dr.display_all_functions(tmp_path / "b.png")
-    dr.display_all_functions(str(tmp_path / "c"), render_kwargs={"format": "pdf"})
-    dr.display_all_functions(str(tmp_path / "d.png"), render_kwargs={"format": "svg"})
-    dr.display_all_functions(str(tmp_path / "e.dot"))
-    dr.visualize_execution(["report"], str(tmp_path / "f.svg"), inputs=INPUTS, keep_dot=True)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "a.svg", "b.png", "c.pdf", "d.svg", "e.dot", "f.gv", "f.svg",
+    dr.display_all_functions("a.svg")
+    dr.display_all_functions(Path("b.png"))
+    dr.display_all_functions("c", render_kwargs={"format": "svg"})  # no suffix: format added
+    dr.display_all_functions("d.png", render_kwargs={"format": "svg"})  # format wins
+    dr.display_all_functions("e.dot")
+    dr.display_all_functions("f")  # png by default
+    dr.visualize_execution(["report"], "g.svg", inputs=INPUTS, keep_dot=True)
+    dr.display_all_functions("sub/h.svg")  # directories are made
+    assert sorted(p.name for p in workdir.iterdir()) == [
+        "a.svg", "b.png", "c.svg", "d.svg", "e.dot", "f.png", "g", "g.svg", "sub",
     ]  # fmt: skip
-    assert (tmp_path / "a.svg").read_text().lstrip().startswith("<?xml")
-    assert (tmp_path / "b.png").read_bytes().startswith(b"\x89PNG")
-    assert (tmp_path / "c.pdf").read_bytes().startswith(b"%PDF")
-    assert (tmp_path / "e.dot").read_text().startswith("// hamilton_nb dataflow")
-    assert 'id="report"' in (tmp_path / "f.gv").read_text()
+    assert (workdir / "a.svg").read_text().lstrip().startswith("<?xml")
+    assert (workdir / "b.png").read_bytes().startswith(b"\x89PNG")
+    assert (workdir / "e.dot").read_text().lstrip().startswith("digraph")
+    assert 'id="report"' in (workdir / "g").read_text()  # keep_dot: the source, no suffix
+    assert (workdir / "sub" / "h.svg").exists()
 
 
-def test_bad_render_kwargs_are_clear_errors(tmp_path: Path) -> None:
+def test_render_kwargs_follow_hamilton(workdir: Path) -> None:
     dr = make_driver()
-    with pytest.raises(
-        errors.VisualizationError, match=r"render_kwargs \['dpi'\] are not supported"
-    ):
-        dr.display_all_functions(str(tmp_path / "a.svg"), render_kwargs={"dpi": 300})
-    with pytest.raises(errors.VisualizationError, match="only apply when saving"):
-        dr.display_all_functions(render_kwargs={"format": "png"})
-    assert not list(tmp_path.iterdir())
+    with pytest.raises(TypeError, match="dpi"):
+        dr.display_all_functions("a.svg", render_kwargs={"dpi": 300})
+    with pytest.raises(ValueError, match="unknown format"):
+        dr.display_all_functions("report.v2")
+    assert dr.display_all_functions(render_kwargs={"format": "png"}) is not None  # ignored
+    assert dr.display_all_functions("", render_kwargs={"view": True}) is not None
+    assert not list(workdir.iterdir())
+
+
+def test_graphviz_kwargs_configure_the_digraph_itself() -> None:
+    dr = make_driver()
+    view = dr.display_all_functions(
+        graphviz_kwargs={"format": "svg", "engine": "neato", "graph_attr": {"ratio": "1"}}
+    )
+    assert (view.format, view.engine, view.filename) == ("svg", "neato", "Digraph.gv")
+    assert view.graph_attr["ratio"] == "1" and "layout" not in view.graph_attr
+    named = dr.display_all_functions(graphviz_kwargs={"name": "G"})
+    assert (named.name, named.filename) == ("G", "G.gv")
+
+
+def test_the_driver_shows_its_dag_in_a_notebook() -> None:
+    bundle = make_driver()._repr_mimebundle_(include=["text/plain"])
+    assert set(bundle) == {"text/plain"} and "lines of DOT" in bundle["text/plain"]
 
 
 def test_display_graph_shows_the_execution_before_running(monkeypatch: Any) -> None:
@@ -186,7 +189,7 @@ def test_display_graph_shows_the_execution_before_running(monkeypatch: Any) -> N
     monkeypatch.setattr(ipython_display, "display", lambda obj: shown.append(obj))
     result = dr.execute(["report"], inputs=INPUTS, display_graph=True)
     assert result["report"]["currency"] == "EUR"
-    assert len(shown) == 1 and isinstance(shown[0], GraphView)
+    assert len(shown) == 1 and isinstance(shown[0], DataflowDigraph)
     assert drawn(shown[0])["report"] == "function output"
     dr.execute(["report"], inputs=INPUTS)
     assert len(shown) == 1  # only when asked
@@ -198,17 +201,3 @@ def test_display_graph_outside_ipython_logs_how_to_save(monkeypatch: Any, caplog
         result = make_driver().execute(["signups"], inputs=INPUTS, display_graph=True)
     assert result["signups"] == 2
     assert "display_graph=True shows the DAG only in IPython/Jupyter" in caplog.text
-
-
-def test_same_nodes_as_hamilton_for_an_execution(monkeypatch: Any) -> None:
-    hamilton_driver = pytest.importorskip("hamilton.driver")
-    mod = ad_hoc_utils.module_from_source(textwrap.dedent(SOURCE), module_name="viz_reference")
-    monkeypatch.setitem(sys.modules, mod.__name__, mod)  # Hamilton looks modules up there
-    theirs = hamilton_driver.Builder().with_modules(mod).with_config({"currency": "EUR"}).build()
-    their_dot = theirs.visualize_execution(["report"], inputs=INPUTS).source
-    their_functions = set(re.findall(r"^\t(\w+) \[label=<<b>", their_dot, re.M))
-    ours = {
-        n for n, c in drawn(make_driver().visualize_execution(["report"], inputs=INPUTS)).items()
-        if c.split()[0] in ("function", "config")
-    }  # fmt: skip
-    assert ours == their_functions

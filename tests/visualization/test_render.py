@@ -1,4 +1,4 @@
-"""Rendering DOT text to pictures and the GraphView object, with the renderers installed here."""
+"""Rendering DOT text to pictures with the renderers installed here."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 
 from hamilton_nb.errors import HamiltonNBError, RenderError, UnsupportedFormatError
 from hamilton_nb.visualization import renderers
-from hamilton_nb.visualization.render import GraphView, embeddable_svg, render
+from hamilton_nb.visualization.render import embeddable_svg, render
 from hamilton_nb.visualization.renderers import Renderer
 
 # the package also exports the function ``render``: fetch the module itself
@@ -217,17 +217,6 @@ def test_svg_is_cached_per_source(run_calls):
     assert run_calls == ["svg", "svg", "png", "png"]  # only SVG is cached
 
 
-def test_graph_view_renders_nothing_until_shown(run_calls):
-    view = GraphView(DOT)
-    assert view.source == DOT and str(view) == DOT
-    assert "lines of DOT" in repr(view)
-    assert run_calls == []
-    view._repr_mimebundle_()
-    view._repr_mimebundle_()
-    assert view._repr_svg_() is not None
-    assert run_calls == ["svg"]
-
-
 def test_cache_keeps_within_its_byte_budget():
     cache = render_module._SvgCache(max_bytes=10)
     cache.put((b"a", "dot", "x"), b"12345")
@@ -240,47 +229,6 @@ def test_cache_keeps_within_its_byte_budget():
     assert cache.get((b"big", "dot", "x")) is None
 
 
-# -- notebook display ---------------------------------------------------------------------
-
-
-def test_mimebundle_has_embeddable_svg_and_text():
-    bundle = GraphView(DOT)._repr_mimebundle_()
-    assert set(bundle) == {"image/svg+xml", "text/plain"}
-    svg = bundle["image/svg+xml"]
-    assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
-    assert "<?xml" not in svg and "DOCTYPE" not in svg
-    assert GraphView(DOT)._repr_svg_() == svg
-
-
-def test_mimebundle_honours_include_and_exclude(run_calls):
-    view = GraphView(DOT)
-    assert set(view._repr_mimebundle_(include=["text/plain"])) == {"text/plain"}
-    assert set(view._repr_mimebundle_(exclude=["image/svg+xml"])) == {"text/plain"}
-    assert run_calls == []
-
-
-def test_ipython_display_formatter_picks_the_svg():
-    formatters = pytest.importorskip("IPython.core.formatters")
-    data, _ = formatters.DisplayFormatter().format(GraphView(DOT))
-    assert data["image/svg+xml"].startswith("<svg")
-    assert "text/plain" in data
-
-
-@needs_dot
-def test_display_of_broken_dot_shows_source_and_error_instead_of_raising(run_calls):
-    view = GraphView("digraph { a -> ; }")
-    bundle = view._repr_mimebundle_()
-    assert "image/svg+xml" not in bundle
-    assert "DAG not drawn: Graphviz dot" in bundle["text/html"]
-    assert "digraph { a -&gt; ; }" in bundle["text/html"]
-    assert bundle["text/plain"].endswith("digraph { a -> ; }")
-    assert view._repr_svg_() is None
-    assert run_calls == ["svg"]  # the failure is remembered, not retried per display call
-    formatters = pytest.importorskip("IPython.core.formatters")
-    data, _ = formatters.DisplayFormatter().format(view)
-    assert "image/svg+xml" not in data and "text/html" in data
-
-
 def test_embeddable_svg_strips_prologue():
     raw = (
         '<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN"\n'
@@ -289,42 +237,6 @@ def test_embeddable_svg_strips_prologue():
     )
     assert embeddable_svg(raw.encode()) == '<svg width="1pt"></svg>\n'
     assert embeddable_svg("<svg/>") == "<svg/>"
-
-
-# -- saving -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", both_renderers())
-@pytest.mark.parametrize("suffix", [".svg", ".png", ".pdf", ".dot", ".gv", ".jpg", ".SVG"])
-def test_save_format_follows_the_suffix(tmp_path, name, suffix, monkeypatch):
-    chosen = renderer_named(name)
-    monkeypatch.setattr(renderers, "find_renderer", lambda: chosen)
-    target = tmp_path / f"dag{suffix}"
-    fmt = render_module.format_for_path(target)
-    if name == renderers.WHEEL_RENDERER and fmt == "pdf":
-        with pytest.raises(UnsupportedFormatError, match="graphviz-pure cannot write 'pdf'"):
-            GraphView(DOT).save(target)
-        assert list(tmp_path.iterdir()) == []
-        return
-    assert GraphView(DOT).save(target) == target
-    data = target.read_bytes()
-    if fmt == "dot":
-        assert data == DOT.encode()
-    else:
-        assert data.startswith(MAGIC[fmt])
-    assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary files left
-
-
-def test_save_with_explicit_format_and_new_directories(tmp_path):
-    target = tmp_path / "out" / "deeper" / "picture.bin"
-    GraphView(DOT).save(target, format="PNG")
-    assert target.read_bytes().startswith(MAGIC["png"])
-
-
-def test_save_without_a_suffix_asks_for_a_format(tmp_path):
-    with pytest.raises(UnsupportedFormatError, match=r"from its name; use a suffix such as .svg"):
-        GraphView(DOT).save(tmp_path / "dag")
-    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(
@@ -339,94 +251,3 @@ def test_format_for_path_reads_graphviz_suffixes(name, expected):
 def test_format_for_path_refuses_other_suffixes(name):
     with pytest.raises(UnsupportedFormatError, match="cannot tell the picture format"):
         render_module.format_for_path(name)
-
-
-def test_save_into_a_directory_path_is_refused(tmp_path):
-    with pytest.raises(IsADirectoryError, match="it is a directory; give a file name"):
-        GraphView(DOT).save(tmp_path, format="svg")
-
-
-@needs_dot
-def test_failed_save_keeps_the_existing_file(tmp_path):
-    target = tmp_path / "dag.svg"
-    target.write_text("previous picture")
-    target.chmod(0o640)
-    with pytest.raises(RenderError):
-        GraphView("digraph { a -> }").save(target)
-    assert target.read_text() == "previous picture"
-    assert [p.name for p in tmp_path.iterdir()] == ["dag.svg"]
-    GraphView(DOT).save(target)
-    assert target.read_bytes().startswith(b"<?xml")
-    assert stat.S_IMODE(target.stat().st_mode) == 0o640
-
-
-# -- the graphviz.Digraph-compatible surface ----------------------------------------------
-
-
-def test_render_writes_filename_dot_format_and_cleans_up(tmp_path):
-    view = GraphView(DOT)
-    out = view.render("dag", directory=tmp_path, format="png")
-    assert out == str(tmp_path / "dag.png")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["dag.png"]
-    assert Path(out).read_bytes().startswith(MAGIC["png"])
-
-
-def test_render_keeps_the_source_without_cleanup_and_uses_the_format_attribute(workdir):
-    view = GraphView(DOT)
-    assert view.format == "svg"
-    view.format = "PNG"
-    assert view.format == "png"
-    out = view.render(cleanup=False)
-    assert out == "Digraph.gv.png"
-    assert Path("Digraph.gv").read_text() == DOT
-    assert Path(out).read_bytes().startswith(MAGIC["png"])
-
-
-def test_render_outfile_takes_the_format_from_its_suffix(tmp_path):
-    out = GraphView(DOT).render(outfile=tmp_path / "sub" / "graph.svg")
-    assert out == str(tmp_path / "sub" / "graph.svg")
-    assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == ["graph.svg"]
-
-
-def test_render_with_view_opens_the_result(tmp_path, monkeypatch):
-    opened: list[Path] = []
-    monkeypatch.setattr(render_module, "open_in_viewer", opened.append)
-    out = GraphView(DOT).render("dag", directory=tmp_path, view=True)
-    assert opened == [Path(out)] and out.endswith("dag.svg")
-    GraphView(DOT, filename=str(tmp_path / "v.gv")).view()
-    assert opened[-1] == tmp_path / "v.gv.svg"
-
-
-def test_pipe_defaults_to_the_format_and_dot_returns_the_source():
-    view = GraphView(DOT, format="png")
-    assert view.pipe().startswith(MAGIC["png"])
-    assert view.pipe("svg").startswith(MAGIC["svg"])
-    assert view.pipe("dot") == view.pipe("gv") == DOT.encode()
-
-
-def test_other_engines_are_used():
-    view = GraphView("graph { a -- b -- c -- a }", engine="neato")
-    assert b"<title>a</title>" in view.pipe("svg")
-    with pytest.raises(RenderError, match="not a Graphviz layout engine"):
-        view.engine = "bogus"
-
-
-def test_constructor_checks_its_arguments():
-    with pytest.raises(TypeError, match="GraphView needs DOT text"):
-        GraphView(None)  # type: ignore[arg-type]
-    with pytest.raises(UnsupportedFormatError):
-        GraphView(DOT, format="p d f")
-
-
-def test_to_graphviz_gives_the_real_object():
-    graphviz = pytest.importorskip("graphviz")
-    source = GraphView(DOT, format="png").to_graphviz()
-    assert isinstance(source, graphviz.Source)
-    assert source.source == DOT and source.format == "png"
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses xdg-open")
-def test_missing_desktop_viewer_is_a_clear_error(tmp_path, monkeypatch):
-    monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(RenderError, match="cannot open a viewer for .*'xdg-open' failed"):
-        render_module.open_in_viewer(tmp_path / "dag.svg")

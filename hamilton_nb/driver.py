@@ -20,7 +20,7 @@ from hamilton_nb.graph import FunctionGraph, build_graph
 from hamilton_nb.graph_types import HamiltonGraph, HamiltonNode
 from hamilton_nb.lifecycle import api
 from hamilton_nb.lifecycle.hooks import HookSet
-from hamilton_nb.node import NodeType
+from hamilton_nb.node import NodeType, same_function
 from hamilton_nb.visualization.driver_api import VisualizationMixin
 
 FinalVar = str | Callable[..., Any] | HamiltonNode
@@ -157,7 +157,8 @@ class Driver(VisualizationMixin):
         produced = [
             n.name
             for n in self.graph.nodes.values()
-            if n.originating_functions and fn in n.originating_functions
+            if n.originating_functions
+            and any(same_function(f, fn) for f in n.originating_functions)
         ]
         if not produced:
             raise errors.UnknownNodeError(

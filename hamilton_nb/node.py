@@ -187,6 +187,33 @@ def resolved_hints(fn: Callable[..., Any]) -> dict[str, Any]:
         ) from exc
 
 
+def copy_function(
+    fn: types.FunctionType, *, name: str | None = None, module_name: str | None = None
+) -> types.FunctionType:
+    """A copy of ``fn`` (same code, globals and decorators) under another name or module.
+
+    The user's function is never changed; the copy remembers it as ``__wrapped_original__``
+    (see ``same_function``)."""
+    copied = types.FunctionType(
+        fn.__code__, fn.__globals__, name or fn.__name__, fn.__defaults__, fn.__closure__
+    )
+    copied.__dict__.update(fn.__dict__)
+    copied.__kwdefaults__ = fn.__kwdefaults__
+    copied.__annotations__ = dict(fn.__annotations__)
+    copied.__doc__ = fn.__doc__
+    copied.__qualname__ = fn.__qualname__
+    copied.__module__ = module_name or fn.__module__
+    copied.__wrapped_original__ = getattr(fn, "__wrapped_original__", fn)  # type: ignore[attr-defined]
+    return copied
+
+
+def same_function(origin: Callable[..., Any], wanted: Any) -> bool:
+    """``origin`` is ``wanted`` or a ``copy_function`` copy of it."""
+    return origin is wanted or getattr(origin, "__wrapped_original__", None) is getattr(
+        wanted, "__wrapped_original__", wanted
+    )
+
+
 def describe_function(fn: Callable[..., Any]) -> str:
     """``function 'name' (file.py:12)`` for error messages."""
     code = getattr(fn, "__code__", None)

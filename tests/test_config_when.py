@@ -157,8 +157,12 @@ def test_variant_node_keeps_its_originating_function() -> None:
     module = make_module(VARIANTS.format(package="hamilton_nb"))
     dr = driver.Builder().with_modules(module).with_config({"region": "US"}).build()
     (rate,) = [v for v in dr.list_available_variables() if v.name == "rate"]
-    assert rate.originating_functions == (module.rate__us,)
+    (origin,) = rate.originating_functions
+    # named after the node, as in Hamilton, but a copy: the user's function is not renamed
+    assert origin.__name__ == "rate" and origin.__code__ is module.rate__us.__code__
+    assert module.rate__us.__name__ == "rate__us"
     assert dr.execute([module.rate__us]) == {"rate": 1.0}
+    assert dr.execute([origin]) == {"rate": 1.0}
 
 
 def test_config_keys_are_available_to_functions() -> None:

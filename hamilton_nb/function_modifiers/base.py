@@ -17,11 +17,12 @@ EXPAND (one node into many; one expander at most), TRANSFORM (rewrite selected n
 from __future__ import annotations
 
 import enum
+import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from hamilton_nb import errors
-from hamilton_nb.node import Node, describe_function
+from hamilton_nb.node import Node, copy_function, describe_function
 
 MODIFIERS_ATTR = "__hamilton_nb_modifiers__"
 
@@ -188,6 +189,10 @@ def resolve_nodes(fn: Callable[..., Any], config: Mapping[str, Any]) -> list[Nod
             raise Excluded(resolution.name or name, resolution.reason)
         added.extend(resolution.added)
         config_tag = getattr(resolver, "config_tag", config_tag)
+    if name != fn.__name__ and isinstance(fn, types.FunctionType):
+        # as in Hamilton, the node's originating function carries the resolved name
+        # (``price__us`` -> ``price``); ours is a copy, the user's function stays untouched
+        fn = copy_function(fn, name=name)
     if added:
         by_stage = _by_stage([m for m in modifiers if m.stage is not Stage.RESOLVE] + added, fn)
     creators = by_stage[Stage.CREATE]

@@ -114,7 +114,7 @@ class StrictIndexTypePandasDataFrameResult(PandasDataFrameResult):
 
 
 class NumpyMatrixResult(ResultMixin):
-    """``execute`` returns a 2-D numpy array with one column per output."""
+    """``execute`` returns a ``numpy.matrix`` with one column per output, as Hamilton does."""
 
     @staticmethod
     def build_result(**outputs: Any) -> Any:
@@ -127,11 +127,13 @@ class NumpyMatrixResult(ResultMixin):
             raise errors.ExecutionError(
                 f"NumpyMatrixResult needs outputs of one length ({rows}) or scalars; got {bad}."
             )
-        return np.column_stack(
-            [
-                np.full(rows, v) if lengths[k] == 1 and rows != 1 else np.asarray(v)
-                for k, v in outputs.items()
-            ]
+        return np.asmatrix(
+            np.column_stack(
+                [
+                    np.full(rows, v) if lengths[k] == 1 and rows != 1 else np.asarray(v)
+                    for k, v in outputs.items()
+                ]
+            )
         )
 
 

@@ -12,6 +12,7 @@ from types import ModuleType
 from typing import Any
 
 from hamilton_nb import base, errors
+from hamilton_nb.errors import InvalidExecutorException
 from hamilton_nb.execution import execute as _execute
 from hamilton_nb.execution.executors import SynchronousLocalTaskExecutor, TaskExecutor
 from hamilton_nb.execution.plan import ExecutionPlan, compile_plan
@@ -24,6 +25,7 @@ from hamilton_nb.node import NodeType, same_function
 from hamilton_nb.visualization.driver_api import VisualizationMixin
 
 FinalVar = str | Callable[..., Any] | HamiltonNode
+Variable = HamiltonNode  # Hamilton's name for what list_available_variables returns
 
 # Notebook cell modules are updated in place; each update sets a new value of this attribute.
 MODULE_VERSION_ATTR = "__hamilton_nb_version__"
@@ -370,7 +372,7 @@ def _refuse_parallel_blocks(
                 seen.add(dependency)
                 stack.append(dependency)
     if blocks:
-        raise errors.ExecutionError(
+        raise InvalidExecutorException(
             f"nodes {sorted(blocks)} form a Parallelizable/Collect block, which needs dynamic "
             "execution: build the driver with "
             "Builder()...enable_dynamic_execution(allow_experimental_mode=True)."
@@ -452,12 +454,33 @@ class Builder:
     def with_remote_executor(self, executor: TaskExecutor) -> Builder:
         """Executor for the per-item tasks of ``Parallelizable`` blocks."""
         self._require_dynamic("with_remote_executor")
+        from hamilton_nb.execution.executors import ManagedExecutor
+
+        if isinstance(self._remote_executor, ManagedExecutor):
+            raise errors.ExecutionError(
+                "with_remote_executor and with_execution_manager cannot both be used: "
+                "give the manager the remote executor instead."
+            )
         if not isinstance(executor, TaskExecutor):
             raise errors.ExecutionError(
                 f"with_remote_executor takes a TaskExecutor (e.g. MultiThreadingExecutor(4)), "
                 f"got {executor!r}."
             )
         self._remote_executor = executor
+        return self
+
+    def with_execution_manager(self, execution_manager: Any) -> Builder:
+        """An ``ExecutionManager`` chooses the executor of each block task (instead of
+        ``with_remote_executor``; the two cannot be combined)."""
+        from hamilton_nb.execution.executors import ManagedExecutor
+
+        self._require_dynamic("with_execution_manager")
+        if self._remote_executor is not None:
+            raise errors.ExecutionError(
+                "with_execution_manager and with_remote_executor cannot both be used: "
+                "give the manager the remote executor instead."
+            )
+        self._remote_executor = ManagedExecutor(execution_manager)
         return self
 
     def copy(self) -> Builder:

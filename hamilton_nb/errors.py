@@ -127,3 +127,22 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     if not matches:
         return ""
     return " (did you mean " + " or ".join(repr(m) for m in matches) + "?)"
+
+
+class InvalidTypeException(HamiltonNBError, TypeError):
+    """A type annotation Hamilton cannot use (``htypes.validate_type_annotation``), e.g. an
+    ``Annotated`` column type on something that is not a registered Series type."""
+
+
+class InvalidExecutorException(ExecutionError):
+    """The driver's executor cannot run the request: a ``Parallelizable``/``Collect`` block
+    executed without dynamic execution (Hamilton's ``driver.InvalidExecutorException``)."""
+
+
+class UnsupportedDataFrameError(HamiltonNBError, NotImplementedError):
+    """No dataframe library is registered for a value's type (``registry.get_column`` and
+    friends); a ``NotImplementedError`` too, as in Hamilton."""
+
+
+class UnknownExtensionError(HamiltonNBError, ModuleNotFoundError):
+    """``registry.load_extension`` was given a name hamilton_nb has no extension for."""

@@ -5,7 +5,10 @@ Responsibilities:
 - ``ValidationResult``: what one check reports (passes, message, diagnostics).
 - ``DataValidator``: the abstract check users subclass for ``@check_output_custom``.
 - ``BaseDefaultValidator``: a check ``@check_output`` selects by keyword (``arg()``) and type.
-- ``DataValidationError`` and ``report_failures``: how failed checks are logged and raised.
+- ``DataValidationError`` and ``report_failures``: how failed checks are logged and raised;
+  ``act_warn`` / ``act_fail_bulk`` are Hamilton's names for the two halves.
+- ``AsyncDataValidator`` / ``AsyncBaseDefaultValidator``: checks whose ``validate`` is a
+  coroutine, for the async driver; ``is_async_validator`` tells them apart.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import abc
 import dataclasses
 import enum
+import inspect
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -154,3 +158,47 @@ def report_failures(
             + "\nFix the data, or use importance='warn' to log failures instead of raising.",
             fatal,
         )
+
+
+def act_warn(node_name: str, validation_result: ValidationResult, validator: DataValidator) -> None:
+    """Log a warning naming the node and ``validator`` when ``validation_result`` failed."""
+    if not validation_result.passes:
+        line = failure_line(node_name, validator.name(), validation_result)
+        logger.warning("data quality check failed: %s", line)
+
+
+def act_fail_bulk(
+    node_name: str, failures: Sequence[tuple[ValidationResult, DataValidator]]
+) -> None:
+    """Log and raise ``DataValidationError`` for the results in ``failures`` that did not pass
+    (each with importance ``'fail'`` or not: the caller chose to fail); passing ones are ignored."""
+    fatal = [failure_line(node_name, v.name(), r) for r, v in failures if not r.passes]
+    for line in fatal:
+        logger.error("data quality check failed: %s", line)
+    if fatal:
+        raise DataValidationError(
+            f"node {node_name!r} failed {len(fatal)} data quality check(s):\n"
+            + "\n".join(f"  {line}" for line in fatal),
+            fatal,
+        )
+
+
+class AsyncDataValidator(DataValidator, abc.ABC):
+    """A check whose ``validate`` is ``async`` (awaited by the async driver)."""
+
+    @abc.abstractmethod
+    async def validate(self, dataset: Any) -> ValidationResult:  # type: ignore[override]
+        """Check ``dataset``."""
+
+
+class AsyncBaseDefaultValidator(BaseDefaultValidator, abc.ABC):
+    """A ``@check_output`` default check whose ``validate`` is ``async``."""
+
+    @abc.abstractmethod
+    async def validate(self, data: Any) -> ValidationResult:  # type: ignore[override]
+        """Check ``data``."""
+
+
+def is_async_validator(validator: DataValidator) -> bool:
+    """True when ``validator.validate`` is a coroutine function."""
+    return inspect.iscoroutinefunction(validator.validate)

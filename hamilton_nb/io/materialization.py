@@ -353,3 +353,66 @@ def validate_materialization(
     view, saver_ids = _driver_view(driver, materializers)
     _, final = _requested(view, saver_ids, additional_vars)
     view.validate_execution(final, overrides=overrides, inputs=inputs)
+
+
+Materialize = to  # Hamilton's base of ``to``: ``Materialize.csv(...)`` is ``to.csv(...)``
+Extract = from_  # likewise for ``from_``
+
+
+def process_kwargs(data_saver_kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """Keep ``source(...)``/``value(...)`` arguments; wrap every other value in ``value(...)``."""
+    from hamilton_nb.function_modifiers.dependencies import (
+        LiteralDependency,
+        UpstreamDependency,
+        value,
+    )
+
+    return {
+        name: arg if isinstance(arg, (LiteralDependency, UpstreamDependency)) else value(arg)
+        for name, arg in data_saver_kwargs.items()
+    }
+
+
+def _kind_of(adapters: Sequence[type[Any]], what: str) -> str:
+    kinds = {adapter.name() for adapter in adapters}
+    if len(kinds) != 1:
+        raise errors.InvalidDecoratorError(
+            f"{what} takes adapter classes of one kind (one name()); got kinds {sorted(kinds)}."
+        )
+    for adapter in adapters:  # unregistered classes are registered, so the kind finds them
+        registry.register_adapter(adapter)
+    return kinds.pop()
+
+
+def partial_materializer(data_savers: Sequence[type[Any]]) -> Callable[..., MaterializerFactory]:
+    """A ``to.<kind>``-like factory for ``data_savers`` (classes of one kind)."""
+    kind = _kind_of(data_savers, "partial_materializer")
+
+    def create(
+        id: str,  # noqa: A002 - Hamilton's argument name
+        dependencies: Sequence[Any],
+        combine: Any = None,
+        **kwargs: Any,
+    ) -> MaterializerFactory:
+        return MaterializerFactory(id, kind, dependencies, combine, kwargs)
+
+    return create
+
+
+def partial_extractor(data_loaders: Sequence[type[Any]]) -> Callable[..., ExtractorFactory]:
+    """A ``from_.<kind>``-like factory for ``data_loaders`` (classes of one kind)."""
+    kind = _kind_of(data_loaders, "partial_extractor")
+
+    def create(target: str, **kwargs: Any) -> ExtractorFactory:
+        return ExtractorFactory(target, kind, kwargs)
+
+    return create
+
+
+def modify_graph(
+    fn_graph: FunctionGraph,
+    materializer_factories: Sequence[MaterializerFactory],
+    extractor_factories: Sequence[ExtractorFactory],
+) -> FunctionGraph:
+    """A new graph with the savers' and loaders' nodes added (loaders replace their target)."""
+    return extend_graph(fn_graph, [*materializer_factories, *extractor_factories])

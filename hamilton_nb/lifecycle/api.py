@@ -11,6 +11,11 @@ import abc
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
+try:
+    from typing import override  # type: ignore[attr-defined]  # noqa: F401 - Python 3.12+
+except ImportError:  # Python 3.10/3.11: typing_extensions' marker (sets __override__)
+    from typing_extensions import override  # noqa: F401 - re-exported (Hamilton's name)
+
 if TYPE_CHECKING:
     from hamilton_nb.graph_types import HamiltonGraph, HamiltonNode
 
@@ -121,6 +126,61 @@ class TaskExecutionHook(LifecycleAdapter):
         """Called after a task finished or failed."""
 
 
+class TaskSubmissionHook(LifecycleAdapter):
+    """Runs in the driver's process before a task is handed to its executor."""
+
+    @abc.abstractmethod
+    def run_before_task_submission(
+        self,
+        *,
+        run_id: str,
+        task_id: str,
+        nodes: list[HamiltonNode],
+        inputs: dict[str, Any],
+        overrides: dict[str, Any],
+        spawning_task_id: str | None,
+        purpose: Any,
+        **future_kwargs: Any,
+    ) -> None:
+        """Called before ``submit_task``."""
+
+
+class TaskReturnHook(LifecycleAdapter):
+    """Runs in the driver's process once a task's executor reports it finished or failed."""
+
+    @abc.abstractmethod
+    def run_after_task_return(
+        self,
+        *,
+        run_id: str,
+        task_id: str,
+        nodes: list[HamiltonNode],
+        result: Any,
+        success: bool,
+        error: Exception | None,
+        spawning_task_id: str | None,
+        purpose: Any,
+        **future_kwargs: Any,
+    ) -> None:
+        """Called with the task's result (``{node: value}``) or its error."""
+
+
+class TaskGroupingHook(LifecycleAdapter):
+    """Runs when a ``Parallelizable`` block is split into tasks."""
+
+    @abc.abstractmethod
+    def run_after_task_grouping(
+        self, *, run_id: str, task_ids: list[str], **future_kwargs: Any
+    ) -> None:
+        """Called with the ids of the block's task groups (expand, block, collect)."""
+
+    @abc.abstractmethod
+    def run_after_task_expansion(
+        self, *, run_id: str, task_id: str, parameters: dict[str, Any], **future_kwargs: Any
+    ) -> None:
+        """Called with the expanding task's id and its items (``{"0": item, ...}``)."""
+
+
 class NodeExecutionMethod(LifecycleAdapter):
     """Replaces how a node's function is called (retries, error sentinels, remote calls)."""
 
@@ -149,6 +209,15 @@ class ResultBuilder(LifecycleAdapter):
 
     def output_type(self) -> type:
         return Any  # type: ignore[return-value]
+
+
+class LegacyResultMixin(ResultBuilder, abc.ABC):
+    """A result builder whose ``build_result`` is a static method (Hamilton's older style)."""
+
+    @staticmethod
+    @abc.abstractmethod
+    def build_result(**outputs: Any) -> Any:  # type: ignore[override]
+        """Combine the outputs (keyword arguments named after the nodes)."""
 
 
 class StaticValidator(LifecycleAdapter):

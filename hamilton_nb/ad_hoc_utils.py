@@ -21,20 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hamilton_nb import errors
-
-
-def _copy_function(fn: types.FunctionType, module_name: str) -> types.FunctionType:
-    copied = types.FunctionType(
-        fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__, fn.__closure__
-    )
-    copied.__dict__.update(fn.__dict__)
-    copied.__kwdefaults__ = fn.__kwdefaults__
-    copied.__annotations__ = dict(fn.__annotations__)
-    copied.__doc__ = fn.__doc__
-    copied.__qualname__ = fn.__qualname__
-    copied.__module__ = module_name
-    copied.__wrapped_original__ = fn  # type: ignore[attr-defined]
-    return copied
+from hamilton_nb.node import copy_function
 
 
 def create_temporary_module(
@@ -53,22 +40,24 @@ def create_temporary_module(
                 f"create_temporary_module: {fn.__name__!r} starts with '_', and private "
                 "functions never become nodes. Rename it, or leave it out."
             )
-        setattr(module, fn.__name__, _copy_function(fn, name))
+        setattr(module, fn.__name__, copy_function(fn, module_name=name))
     return module
 
 
 def module_from_source(source: str, module_name: str | None = None) -> types.ModuleType:
     """Execute ``source`` as a new module (not added to ``sys.modules``).
 
-    Raises ``GraphBuildError`` pointing at the line when the source does not compile.
+    Raises ``ModuleSourceError`` (a ``SyntaxError``, as in Hamilton) pointing at the line when
+    the source does not compile.
     """
     name = module_name or f"temporary_module_{uuid.uuid4().hex}"
     filename = f"<hamilton_nb module {name}>"
     try:
         code = compile(source, filename, "exec", dont_inherit=True)
     except SyntaxError as exc:
-        raise errors.GraphBuildError(
-            f"module {name!r} has a syntax error at line {exc.lineno}: {exc.msg}"
+        raise errors.ModuleSourceError(
+            f"module {name!r} has a syntax error at line {exc.lineno}: {exc.msg}",
+            (filename, exc.lineno, exc.offset, exc.text),
         ) from exc
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     module = types.ModuleType(name)

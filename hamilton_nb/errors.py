@@ -31,6 +31,13 @@ class IncompatibleInputTypesError(GraphBuildError):
     """Functions ask for the same external input with types that exclude each other."""
 
 
+class ModuleSourceError(HamiltonNBError, SyntaxError):
+    """Module source given as text does not compile (a ``SyntaxError``, as in Hamilton)."""
+
+    def __str__(self) -> str:  # SyntaxError would print only its ``msg``
+        return str(self.args[0]) if self.args else ""
+
+
 class CycleError(GraphBuildError):
     """The dependencies form a cycle."""
 

@@ -23,7 +23,7 @@ from typing import Any
 from hamilton_nb import errors
 from hamilton_nb.graph import FunctionGraph, build_graph
 from hamilton_nb.io import adapter_nodes, registry
-from hamilton_nb.node import DependencyType, Node, NodeType
+from hamilton_nb.node import DependencyType, Node, NodeType, same_function
 
 EdgeCheck = Callable[[Any, Any], bool]
 
@@ -208,7 +208,7 @@ def _dependency_names(graph: FunctionGraph, dependencies: Iterable[Any], where: 
                 n.name
                 for n in graph.nodes.values()
                 if n.originating_functions
-                and any(_same_function(f, dependency) for f in n.originating_functions)
+                and any(same_function(f, dependency) for f in n.originating_functions)
             ]
             own = [n for n in made if n == getattr(dependency, "__name__", None)]
             if not made:
@@ -222,11 +222,6 @@ def _dependency_names(graph: FunctionGraph, dependencies: Iterable[Any], where: 
                 f"{where}: dependencies are node names or functions, got {dependency!r}."
             )
     return names
-
-
-def _same_function(origin: Callable[..., Any], wanted: Any) -> bool:
-    """``origin`` is ``wanted`` or its copy made by ``ad_hoc_utils.create_temporary_module``."""
-    return origin is wanted or getattr(origin, "__wrapped_original__", None) is wanted
 
 
 def _output_type(combine: Any) -> Any:

@@ -31,6 +31,8 @@ def test_create_module_imports_source_through_a_file(in_both) -> None:
     from_source = ad_hoc_utils.module_from_source(source)
     from_source_driver = driver.Builder().with_modules(from_source).build()
     emit("module_from_source", from_source_driver.execute(["b"], inputs={"x": 1}))
+    emit_error("module_from_source with bad source", ad_hoc_utils.module_from_source,
+               "def broken(:\\n")
     """
     ours, theirs = in_both(script)
     same(ours, theirs)

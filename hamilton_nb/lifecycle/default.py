@@ -19,6 +19,7 @@ from typing import Any
 from hamilton_nb.lifecycle.debugging import NodeFilter, PDBDebugger, PrintLn, _matcher
 from hamilton_nb.lifecycle.graceful_errors import (
     ACCEPTS_SENTINELS_ATTR,
+    INJECTION_ALLOWED,
     GracefulErrorAdapter,
     accept_error_sentinels,
 )
@@ -31,6 +32,7 @@ from hamilton_nb.lifecycle.type_checks import (
 
 __all__ = [
     "ACCEPTS_SENTINELS_ATTR",
+    "INJECTION_ALLOWED",
     "FunctionInputOutputTypeChecker",
     "GracefulErrorAdapter",
     "NoEdgeAndInputTypeChecking",

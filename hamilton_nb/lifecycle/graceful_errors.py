@@ -13,6 +13,8 @@ from hamilton_nb import errors
 from hamilton_nb.lifecycle import api
 
 ACCEPTS_SENTINELS_ATTR = "__hamilton_nb_accepts_error_sentinels__"
+ERROR_SENTINEL_TAG = "hamilton.error_sentinel"
+INJECTION_ALLOWED = "injection is requested"  # the tag's value, as in Hamilton
 
 
 def accept_error_sentinels(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -25,8 +27,11 @@ def accept_error_sentinels(func: Callable[..., Any]) -> Callable[..., Any]:
         raise errors.InvalidDecoratorError(
             f"@accept_error_sentinels decorates functions, got {func!r}."
         )
+    from hamilton_nb.function_modifiers.metadata import tag
+
     setattr(func, ACCEPTS_SENTINELS_ATTR, True)
-    return func
+    # the node carries Hamilton's tag too, so tag filters and UIs see it
+    return tag(**{ERROR_SENTINEL_TAG: INJECTION_ALLOWED}, bypass_reserved_namespaces_=True)(func)
 
 
 def _accepts_sentinels(fn: Any) -> bool:
@@ -83,6 +88,7 @@ class GracefulErrorAdapter(api.NodeExecutionMethod):
     def run_to_execute_node(
         self,
         *,
+        node_tags: dict[str, Any],
         node_callable: Any,
         node_kwargs: dict[str, Any],
         is_expand: bool,
@@ -90,7 +96,11 @@ class GracefulErrorAdapter(api.NodeExecutionMethod):
     ) -> Any:
         """Call the node, or skip it when an input is a sentinel; catch ``error_to_catch``."""
         if any(self._is_sentinel(value) for value in node_kwargs.values()) and not (
-            self.allow_injection and _accepts_sentinels(node_callable)
+            self.allow_injection
+            and (
+                node_tags.get(ERROR_SENTINEL_TAG) == INJECTION_ALLOWED
+                or _accepts_sentinels(node_callable)
+            )
         ):
             return self._failed(is_expand)
         try:

@@ -333,3 +333,31 @@ def test_inputs_that_are_no_node_can_be_requested(in_both) -> None:
     ours, theirs = in_both(script, {"flow": module})
     same(ours, theirs, "power-user key", "after", "before", "validate", "materialize", "DataFrame")
     catchable_alike(ours, theirs, "an override is not enough", "neither")
+
+
+def test_graceful_errors_and_the_error_sentinel_tag(in_both) -> None:
+    module = """
+    from hamilton.lifecycle.default import accept_error_sentinels
+
+    def fails(x: int) -> int:
+        raise ValueError("no")
+
+    def skipped(fails: int) -> int:
+        return fails + 1
+
+    @accept_error_sentinels
+    def reports(fails: int) -> str:
+        return "saw " + repr(fails)
+    """
+    script = """
+    import flow
+    from hamilton import driver
+    from hamilton.lifecycle import default
+    dr = (driver.Builder().with_modules(flow)
+          .with_adapters(default.GracefulErrorAdapter(ValueError, sentinel_value="FAILED")).build())
+    emit("tags", {v.name: v.tags for v in dr.list_available_variables()})
+    emit("results", dr.execute(["skipped", "reports"], inputs={"x": 1}))
+    emit("value", default.INJECTION_ALLOWED)
+    """
+    ours, theirs = in_both(script, {"flow": module})
+    same(ours, theirs)

@@ -69,7 +69,6 @@ ABSENT: dict[str, dict[str, str]] = {
     "lifecycle.default": {
         "wait_random": "helper of SlowDownYouMoveTooFast, not an API",
         "SENTINEL_DEFAULT": "GracefulErrorAdapter's default argument (None); pass sentinel=",
-        "INJECTION_ALLOWED": "internal attribute name of accept_error_sentinels",
     },
     "lifecycle.api": {
         "NodeGroupPurpose": "imported only for type checking in Hamilton (it is None there)",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-
 EXPANDERS_MODULE = '''
 from typing import Any, TypedDict
 from {package}.function_modifiers import (

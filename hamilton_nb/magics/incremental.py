@@ -145,6 +145,9 @@ class IncrementalSession:
         fingerprints = fp.node_fingerprints(
             graph, closure, inputs=inputs, overrides=overrides, fingerprinter=printer
         )
+        if dr.adapters:  # results computed under other adapters (the user's) are not reused
+            context = _adapters_token(dr.adapters)
+            fingerprints = {n: f and f + context for n, f in fingerprints.items()}
         reused = {} if fresh else self._reusable(graph, names, provided, fingerprints, printer)
         running = fp.needed_nodes(graph, names, provided | reused.keys())
         extra = [
@@ -338,6 +341,26 @@ class _ResultDigests(api.NodeExecutionHook):
 
 def _is_iterator(value: Any) -> bool:
     return hasattr(value, "__next__") and hasattr(value, "__iter__")
+
+
+_ADAPTER_TOKEN = "__hamilton_nb_adapter_token__"
+_adapter_tokens = iter(range(1, sys.maxsize))
+
+
+def _adapters_token(adapters: Iterable[Any]) -> str:
+    """Identifies this set of adapter objects: a new builder's ``PrintLn()`` (or any adapter
+    that may change how nodes run) means the nodes run again, so its hooks see them."""
+    tokens = []
+    for adapter in adapters:
+        token = getattr(adapter, _ADAPTER_TOKEN, None)
+        if token is None:
+            token = next(_adapter_tokens)
+            try:
+                setattr(adapter, _ADAPTER_TOKEN, token)
+            except (AttributeError, TypeError):  # slots or a frozen class: identity instead
+                token = f"id{id(adapter)}"
+        tokens.append(f"{type(adapter).__qualname__}:{token}")
+    return "|adapters=" + ",".join(tokens)
 
 
 def _provided(graph: Any, inputs: Mapping[str, Any], overrides: Mapping[str, Any]) -> set[str]:

@@ -282,7 +282,7 @@ class dataloader(FunctionModifier):  # noqa: N801 - Hamilton's public name
             f"{adapter_nodes.LOADER_TAG}.classname": f"{name}()",
             f"{adapter_nodes.LOADER_TAG}.source": "loader",
         }
-        loader = loader.copy_with(tags=tags)
+        loader = loader.copy_with(tags={**loader.tags, **tags})  # keeps "module", as Hamilton
         where = f"@dataloader on {describe_function(fn)}"
 
         def select(**kwargs: Any) -> Any:
@@ -352,6 +352,7 @@ class datasaver(FunctionModifier):  # noqa: N801 - Hamilton's public name
             node.copy_with(
                 callable=save,
                 tags={
+                    **node.tags,
                     adapter_nodes.SAVER_TAG: True,
                     f"{adapter_nodes.SAVER_TAG}.sink": name,
                     f"{adapter_nodes.SAVER_TAG}.classname": f"{name}()",

@@ -1,17 +1,21 @@
-"""Built-in adapters for any Python value: json, pickle, file (text), literal, memory.
+"""Built-in adapters for plain Python values: json, yaml, pickle, file (text; bytes too when
+saving), environment, literal, memory.
 
-Listed in ``ADAPTERS`` and registered by ``registry.ensure_builtins`` on first use.
+Listed in ``ADAPTERS`` and registered by ``registry.ensure_builtins`` on first use. yaml
+needs PyYAML, imported only when a yaml file is read or written.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import os
 import pickle
 from collections.abc import Collection
 from typing import Any
 
+from hamilton_nb.io import optional_deps
 from hamilton_nb.io.data_adapters import DataLoader, DataSaver
 from hamilton_nb.io.utils import get_file_metadata
 
@@ -138,6 +142,110 @@ class RawFileDataSaver(DataSaver):
 
 
 @dataclasses.dataclass
+class RawFileDataSaverBytes(DataSaver):
+    """``file``: write ``bytes`` (or a ``BytesIO``'s content) to a file."""
+
+    path: FilePath
+
+    @classmethod
+    def applicable_types(cls) -> Collection[Any]:
+        return [bytes, io.BytesIO]
+
+    @classmethod
+    def name(cls) -> str:
+        return "file"
+
+    def save_data(self, data: Any) -> dict[str, Any]:
+        content = data.getvalue() if isinstance(data, io.BytesIO) else data
+        with open(self.path, "wb") as handle:
+            handle.write(content)
+        return get_file_metadata(self.path)
+
+
+YAML_TYPES: tuple[type, ...] = (str, int, float, bool, dict, list)
+
+
+def _yaml(adapter: type) -> Any:
+    optional_deps.require(f"kind 'yaml' ({adapter.__name__})", "yaml")
+    import yaml
+
+    return yaml
+
+
+@dataclasses.dataclass
+class YAMLDataLoader(DataLoader):
+    """``yaml``: a str, number, bool, dict or list read with ``yaml.safe_load``."""
+
+    path: FilePath
+
+    @classmethod
+    def applicable_types(cls) -> Collection[Any]:
+        return list(YAML_TYPES)
+
+    @classmethod
+    def name(cls) -> str:
+        return "yaml"
+
+    def load_data(self, type_: Any) -> tuple[Any, dict[str, Any]]:
+        yaml = _yaml(type(self))
+        with open(self.path, encoding="utf-8") as handle:
+            return yaml.safe_load(handle), get_file_metadata(self.path)
+
+
+@dataclasses.dataclass
+class YAMLDataSaver(DataSaver):
+    """``yaml``: write a str, number, bool, dict or list with ``yaml.dump``."""
+
+    path: FilePath
+
+    @classmethod
+    def applicable_types(cls) -> Collection[Any]:
+        return list(YAML_TYPES)
+
+    @classmethod
+    def name(cls) -> str:
+        return "yaml"
+
+    def save_data(self, data: Any) -> dict[str, Any]:
+        yaml = _yaml(type(self))
+        with open(self.path, "w", encoding="utf-8") as handle:
+            yaml.dump(data, handle)
+        return get_file_metadata(self.path)
+
+
+@dataclasses.dataclass
+class EnvVarDataLoader(DataLoader):
+    """``environment``: ``{name: os.environ[name]}`` for each of ``names`` (no metadata).
+
+    Raises ``KeyError`` naming the first variable that is not set, ``TypeError`` when
+    ``names`` is a single string rather than a sequence of names."""
+
+    names: tuple[str, ...]
+
+    @classmethod
+    def applicable_types(cls) -> Collection[Any]:
+        return [dict]
+
+    @classmethod
+    def name(cls) -> str:
+        return "environment"
+
+    def load_data(self, type_: Any) -> tuple[Any, dict[str, Any]]:
+        if isinstance(self.names, str):
+            raise TypeError(
+                f"environment(names={self.names!r}): names is a sequence of variable names; "
+                f"write names=({self.names!r},)."
+            )
+        missing = [name for name in self.names if name not in os.environ]
+        if missing:
+            raise KeyError(
+                f"environment variable {missing[0]!r} is not set "
+                f"(environment(names={tuple(self.names)!r}))."
+            )
+        return {name: os.environ[name] for name in self.names}, {}
+
+
+@dataclasses.dataclass
 class LiteralValueDataLoader(DataLoader):
     """``literal``: the given ``value`` itself (no metadata)."""
 
@@ -178,6 +286,10 @@ ADAPTERS: list[type[DataLoader] | type[DataSaver]] = [
     PickleSaver,
     RawFileDataLoader,
     RawFileDataSaver,
+    RawFileDataSaverBytes,
+    YAMLDataLoader,
+    YAMLDataSaver,
+    EnvVarDataLoader,
     LiteralValueDataLoader,
     InMemoryResult,
 ]

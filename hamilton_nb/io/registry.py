@@ -34,7 +34,14 @@ from hamilton_nb.io.data_adapters import (
 LOADER_REGISTRY: dict[str, list[type[DataLoader]]] = {}
 SAVER_REGISTRY: dict[str, list[type[DataSaver]]] = {}
 
-_BUILTIN_MODULES = ("hamilton_nb.io.default_data_loaders", "hamilton_nb.io.pandas_adapters")
+_BUILTIN_MODULES = (
+    "hamilton_nb.io.default_data_loaders",
+    "hamilton_nb.io.pandas_adapters",
+    "hamilton_nb.io.pandas_formats",
+    "hamilton_nb.io.pandas_excel",
+    "hamilton_nb.io.pandas_sql",
+    "hamilton_nb.plugins.polars_extensions",  # empty when polars is not installed
+)
 _builtins_loaded = False
 _builtins_lock = threading.Lock()
 _selected: dict[tuple[str, Any, bool], type[AdapterCommon] | None] = {}

@@ -1,12 +1,14 @@
-"""Metadata that built-in adapters return: about a file and about a DataFrame.
+"""Metadata that built-in adapters return: about a file, a DataFrame, a SQL read or write.
 
 The dictionaries have Hamilton's shape (``{"file_metadata": {...}}``,
-``{"dataframe_metadata": {...}}``) so code reading materialization results ports unchanged.
+``{"dataframe_metadata": {...}}``, ``{"sql_metadata": {...}}``) so code reading
+materialization results ports unchanged.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import time
 from typing import Any
 from urllib.parse import urlparse
@@ -14,6 +16,8 @@ from urllib.parse import urlparse
 METADATA_VERSION = "1.0.0"
 FILE_METADATA = "file_metadata"
 DATAFRAME_METADATA = "dataframe_metadata"
+SQL_METADATA = "sql_metadata"
+_SELECT = re.compile(r"\bselect\b", re.IGNORECASE)
 
 
 def get_file_metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -61,3 +65,25 @@ def get_dataframe_metadata(df: Any) -> dict[str, Any]:
 def get_file_and_dataframe_metadata(path: str | os.PathLike[str], df: Any) -> dict[str, Any]:
     """Both of the above, in one dict."""
     return {**get_file_metadata(path), **get_dataframe_metadata(df)}
+
+
+def get_sql_metadata(query_or_table: str, results: Any) -> dict[str, Any]:
+    """What a SQL read or write did: ``rows`` (``results`` is the row count a write reports,
+    or the DataFrame read; None when unknown), and ``query`` or ``table_name`` (whichever
+    ``query_or_table`` is: text containing the word SELECT, in any case, is a query)."""
+    is_query = bool(_SELECT.search(query_or_table))
+    if isinstance(results, int) and not isinstance(results, bool):
+        rows: int | None = results
+    elif hasattr(results, "columns") and hasattr(results, "__len__"):
+        rows = len(results)
+    else:
+        rows = None
+    return {
+        SQL_METADATA: {
+            "rows": rows,
+            "query": query_or_table if is_query else None,
+            "table_name": None if is_query else query_or_table,
+            "timestamp": time.time(),
+            "__version__": METADATA_VERSION,
+        }
+    }

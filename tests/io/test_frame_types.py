@@ -64,7 +64,9 @@ def test_config_file_switch_round_trips(tmp_path, monkeypatch) -> None:
     from hamilton_nb.io import extensions
 
     monkeypatch.setattr(extensions, "DEFAULT_CONFIG_LOCATION", tmp_path / "h.conf")
-    monkeypatch.delenv(registry.HAMILTON_AUTOLOAD_ENV, raising=False)
+    # set first so monkeypatch restores the variable (load_autoload_config writes os.environ)
+    monkeypatch.setenv(registry.HAMILTON_AUTOLOAD_ENV, "1")
+    monkeypatch.delenv(registry.HAMILTON_AUTOLOAD_ENV)
     registry.config_disable_autoload()
     assert "hamilton_autoload_extensions = 0" in (tmp_path / "h.conf").read_text().lower()
     registry.load_autoload_config()

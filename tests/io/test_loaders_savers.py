@@ -443,7 +443,7 @@ def test_kind_that_does_not_fit_the_type_names_type_and_fitting_kinds() -> None:
     message = str(info.value)
     assert "@load_from.csv" in message and "settings'" in message
     assert "dict" in message and "pd.DataFrame" in message
-    assert "Kinds that load dict: json, literal, pickle" in message
+    assert "Kinds that load dict: environment, json, literal, pickle, yaml" in message
 
     @save_to.csv(path="x.csv")
     def counts() -> dict:

@@ -226,10 +226,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _build_problem(modules: Sequence[ModuleType], config: dict[str, Any]) -> str | None:
     try:
-        _build(modules, config)
+        dr = _build(modules, config)
     except errors.GraphBuildError as exc:
         return str(exc).strip()
-    return None
+    # a malformed Parallelizable/Collect block builds (as in Hamilton) but cannot run
+    error = dr.graph.block_error
+    return str(error).strip() if error is not None else None
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from typing import Any
 from hamilton_nb import base, errors
 from hamilton_nb.errors import InvalidExecutorException
 from hamilton_nb.execution import execute as _execute
+from hamilton_nb.execution import grouped
 from hamilton_nb.execution.executors import SynchronousLocalTaskExecutor, TaskExecutor
 from hamilton_nb.execution.plan import ExecutionPlan, compile_plan
 from hamilton_nb.execution.record import ExecutionRecord
@@ -52,6 +53,8 @@ class Driver(VisualizationMixin):
         _dynamic_execution: bool = False,
         _default_result_builder: api.ResultBuilder | None = None,
         _materializers: Sequence[Any] = (),
+        _local_executor: TaskExecutor | None = None,
+        _grouping_strategy: Any = None,
     ) -> None:
         adapters = (
             list(adapter) if isinstance(adapter, (list, tuple)) else [adapter] if adapter else []
@@ -68,6 +71,8 @@ class Driver(VisualizationMixin):
         self.result_builder = (
             self.hooks.result_builder or _default_result_builder or base.PandasDataFrameResult()
         )
+        # a grouping strategy other than the default runs every node as part of a task
+        self._grouped = grouped.runner_for(_grouping_strategy, _local_executor, _executor)
         self.executor = _executor or SynchronousLocalTaskExecutor()
         self.materializers = list(_materializers)
         self._build_options = (config, allow_module_overrides, _dynamic_execution)
@@ -199,15 +204,16 @@ class Driver(VisualizationMixin):
         values.update(inputs)
         values.update(overrides)
         # inputs that are no node count when requested: Hamilton returns them as they are
-        provided = frozenset(
-            k for k in values if k in graph.nodes or (k in names and k in inputs)
-        )
+        provided = frozenset(k for k in values if k in graph.nodes or (k in names and k in inputs))
         key = (tuple(names), provided)
         plan = self._plans.get(key)
         if plan is None:
-            if graph.block_paths and not self._build_options[2]:
+            if graph.block_error or (graph.block_paths and not self._build_options[2]):
                 _refuse_parallel_blocks(graph, names, provided)
-            plan = self._plans[key] = compile_plan(graph, names, provided)
+            plan = compile_plan(graph, names, provided)
+            if self._grouped is not None:
+                self._grouped.check(graph, plan)
+            self._plans[key] = plan
         _execute.check_inputs(plan, values, self.hooks)
         return plan, values
 
@@ -234,6 +240,7 @@ class Driver(VisualizationMixin):
                 overrides=overrides if overrides is not None else {},
                 progress=_progress,
                 timed=self.record_timings,
+                grouped=self._grouped,
             )
         except Exception as exc:
             self.last_run = getattr(exc, "__hamilton_nb_record__", None)
@@ -355,10 +362,11 @@ class Driver(VisualizationMixin):
 def _refuse_parallel_blocks(
     graph: FunctionGraph, names: list[str], provided: frozenset[str]
 ) -> None:
-    """Raise when the request runs a ``Parallelizable`` block without dynamic execution.
+    """Raise when the request runs a malformed ``Parallelizable``/``Collect`` block, or a
+    block without dynamic execution.
 
     As in Hamilton, such a graph builds and displays; only executing a block is refused."""
-    graph.require(names, "output")
+    names = [n for n in names if n in graph.nodes]  # the rest: passed through or unknown
     seen, stack = set(names), list(names)
     blocks = []
     while stack:
@@ -371,6 +379,8 @@ def _refuse_parallel_blocks(
             if dependency not in seen:
                 seen.add(dependency)
                 stack.append(dependency)
+    if blocks and graph.block_error is not None:
+        raise errors.ParallelizableError(str(graph.block_error)) from graph.block_error
     if blocks:
         raise InvalidExecutorException(
             f"nodes {sorted(blocks)} form a Parallelizable/Collect block, which needs dynamic "
@@ -404,6 +414,7 @@ class Builder:
         self._dynamic = False
         self._local_executor: TaskExecutor | None = None
         self._remote_executor: TaskExecutor | None = None
+        self._grouping_strategy: Any = None
         self.materializers: list[Any] = []
 
     def with_modules(self, *modules: ModuleType) -> Builder:
@@ -446,7 +457,9 @@ class Builder:
             )
 
     def with_local_executor(self, executor: TaskExecutor) -> Builder:
-        """Executor for nodes outside parallel blocks (they always run in this process)."""
+        """Executor for tasks that are not ``execute_block`` tasks (as Hamilton's
+        ``DefaultExecutionManager`` routes them). With the default grouping, nodes outside
+        parallel blocks run in the driver's compiled loop instead."""
         self._require_dynamic("with_local_executor")
         self._local_executor = executor
         return self
@@ -483,6 +496,25 @@ class Builder:
         self._remote_executor = ManagedExecutor(execution_manager)
         return self
 
+    def with_grouping_strategy(self, grouping_strategy: Any) -> Builder:
+        """Group the nodes outside parallel blocks into tasks the way ``grouping_strategy``
+        (``hamilton_nb.execution.grouping``) says, and run them through the executors.
+
+        ``GroupByRepeatableBlocks`` (the default) keeps the compiled loop; the other strategies
+        support no ``Parallelizable`` blocks. Raises ``ExecutionError`` when set twice."""
+        self._require_dynamic("with_grouping_strategy")
+        if self._grouping_strategy is not None:
+            raise errors.ExecutionError(
+                "with_grouping_strategy was already called; a driver has one grouping strategy."
+            )
+        if not callable(getattr(grouping_strategy, "group_nodes", None)):
+            raise errors.ExecutionError(
+                "with_grouping_strategy takes a GroupingStrategy (e.g. "
+                f"grouping.GroupNodesIndividually()), got {grouping_strategy!r}."
+            )
+        self._grouping_strategy = grouping_strategy
+        return self
+
     def copy(self) -> Builder:
         """An independent builder with the same settings."""
         other = Builder()
@@ -493,6 +525,7 @@ class Builder:
         other._dynamic = self._dynamic
         other._local_executor = self._local_executor
         other._remote_executor = self._remote_executor
+        other._grouping_strategy = self._grouping_strategy
         other.materializers = list(self.materializers)
         return other
 
@@ -515,4 +548,6 @@ class Builder:
             _dynamic_execution=self._dynamic,
             _default_result_builder=base.DictResult(),
             _materializers=list(self.materializers),
+            _local_executor=self._local_executor,
+            _grouping_strategy=self._grouping_strategy,
         )

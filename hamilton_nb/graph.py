@@ -45,6 +45,7 @@ class FunctionGraph:
                 self.dependents[dependency].append(name)
         self.excluded = excluded
         self.block_paths: dict[str, tuple[str, ...]] = {}  # set by build_graph
+        self.block_error: errors.ParallelizableError | None = None  # a malformed block
         # Hamilton's listing order (list_available_variables) and, for each external input,
         # the functions of the consumers that set its type; both set by build_graph
         self.listing: list[str] = order
@@ -138,7 +139,12 @@ def build_graph(
     if any(n.node_role in (NodeType.EXPAND, NodeType.COLLECT) for n in nodes.values()):
         from hamilton_nb.execution import parallel
 
-        graph.block_paths = parallel.find_blocks(graph)  # raises for malformed blocks
+        try:
+            graph.block_paths = parallel.find_blocks(graph)
+        except errors.ParallelizableError as exc:
+            # as in Hamilton, the graph still builds (and displays); requests that run one of
+            # its Parallelizable/Collect nodes raise this error (Driver._prepare)
+            graph.block_error = exc
     return graph
 
 

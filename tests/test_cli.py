@@ -185,6 +185,18 @@ def test_validate_ok(files, capsys) -> None:
     assert run(capsys, "validate", flow) == (0, "ok: 6 nodes from cli_valid\n", "")
 
 
+def test_validate_reports_a_malformed_parallel_block(files, capsys) -> None:
+    # such a module builds (as in Hamilton) but cannot run: validate says why
+    lone = files(
+        "cli_lone_collect",
+        "from hamilton_nb.htypes import Collect\n\n"
+        "def gathered(x: Collect[int]) -> int:\n    return 1\n",
+    )
+    code, out, err = run(capsys, "validate", lone)
+    assert (code, out) == (1, "")
+    assert "'gathered' collects 'x'" in err and "1 problem(s) found" in err
+
+
 def test_validate_reports_every_problem(files, capsys) -> None:
     bad = files("cli_bad_edges", BAD_EDGES)
     unannotated = files("cli_unannotated", NO_ANNOTATION)

@@ -310,8 +310,10 @@ def test_parallelizable_without_collect() -> None:
             return items
         """
     )
+    dr = build(module, dynamic=True)  # builds and displays, as in Hamilton
+    assert dr.display_all_functions() is not None
     with pytest.raises(errors.ParallelizableError) as info:
-        build(module, dynamic=True)
+        dr.execute(['items'])
     message = str(info.value)
     assert "Parallelizable node 'items' has no Collect" in message
     assert "Collect[T]" in message
@@ -327,8 +329,10 @@ def test_collect_without_parallelizable() -> None:
             return 1
         """
     )
+    dr = build(module, dynamic=True)  # builds and displays, as in Hamilton
+    assert dr.display_all_functions() is not None
     with pytest.raises(errors.ParallelizableError) as info:
-        build(module, dynamic=True)
+        dr.execute(['gathered'])
     message = str(info.value)
     assert "'gathered' collects 'plain'" in message
     assert "not inside a Parallelizable block" in message
@@ -357,8 +361,10 @@ def test_node_mixing_items_of_two_blocks() -> None:
             return list(mixed)
         """
     )
+    dr = build(module, dynamic=True)  # builds and displays, as in Hamilton
+    assert dr.display_all_functions() is not None
     with pytest.raises(errors.ParallelizableError) as info:
-        build(module, dynamic=True)
+        dr.execute(['gathered'])
     message = str(info.value)
     assert "'mixed' mixes items of two parallel blocks" in message
     assert "'first'" in message and "'second'" in message
@@ -378,8 +384,10 @@ def test_collect_node_depending_on_a_value_inside_its_block() -> None:
             return 1
         """
     )
+    dr = build(module, dynamic=True)  # builds and displays, as in Hamilton
+    assert dr.display_all_functions() is not None
     with pytest.raises(errors.ParallelizableError, match=r"Collect node 'gathered'.*'items'"):
-        build(module, dynamic=True)
+        dr.execute(['gathered'])
 
 
 def test_parallelizable_needs_dynamic_execution() -> None:

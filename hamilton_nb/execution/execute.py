@@ -69,8 +69,12 @@ def run_plan(
     overrides: Mapping[str, Any],
     progress: Any = None,
     timed: bool = False,
+    grouped: Any = None,
 ) -> tuple[dict[str, Any], rec.ExecutionRecord]:
     """Run ``plan`` with the provided ``values``; return the outputs and the run's record.
+
+    ``grouped`` (a ``grouped.GroupedRunner``) runs the plan as the tasks of a grouping
+    strategy instead of the compiled loop.
 
     Exceptions from nodes propagate unchanged (after the graph hooks saw them); the record
     is returned via the exception's ``__hamilton_nb_record__`` attribute in that case.
@@ -98,7 +102,10 @@ def run_plan(
     ctx = RunContext(run_id, hooks, executor, None, progress, timings)
     started = time.perf_counter()
     try:
-        run_segment(plan.root, v, ctx)
+        if grouped is None:
+            run_segment(plan.root, v, ctx)
+        else:
+            grouped.run(graph, plan, v, ctx)
     except Exception as exc:
         record = _record(plan, overrides, run_id, time.perf_counter() - started, exc, timings)
         try:

@@ -4,7 +4,8 @@
 pool, ``MultiProcessingExecutor`` in a process pool. On Linux the process pool is forked after
 the block is known, so notebook-defined functions need no pickling; only items and results do.
 
-Hamilton's executor protocol is honoured too: each item is a ``TaskImplementation`` handed to
+Hamilton's executor protocol is honoured too: each item (and, under a grouping strategy, each
+node group: execution/grouped.py) is a ``TaskImplementation`` handed to
 ``submit_task`` (returning a ``TaskFuture``) while ``can_submit_task`` allows, between
 ``init()`` and ``finalize()``, with ``TaskSubmissionHook``/``TaskReturnHook`` around it. The
 built-in executors take a faster path when no such hook is registered and ``submit_task`` is
@@ -30,6 +31,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPool
 from typing import Any, Protocol
 
 from hamilton_nb import errors
+from hamilton_nb.execution.group_task import run_group_task
 from hamilton_nb.execution.grouping import (
     NodeGroupPurpose,
     TaskImplementation,
@@ -153,7 +155,10 @@ def announce(step: BlockStep, items: list[Any], ctx: RunContext) -> None:
 
 
 def base_execute_task(task: TaskImplementation) -> dict[str, Any]:
-    """Run one task (with ``TaskExecutionHook``s) and return ``{collected node: value}``."""
+    """Run one task (with ``TaskExecutionHook``s) and return ``{node: value}``: the collected
+    nodes of a block item, or the outputs of a node group."""
+    if task.spec is not None:
+        return run_group_task(task)
     assert task.step is not None and task.ctx is not None
     item = task.dynamic_inputs[task.step.name]
     values = run_task(task.step, task.shared, item, task.index, task.ctx)

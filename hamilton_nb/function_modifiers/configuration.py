@@ -15,9 +15,9 @@ from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from hamilton_nb import errors
-from hamilton_nb.settings import ENABLE_POWER_USER_MODE
 from hamilton_nb.function_modifiers.base import FunctionModifier, Resolution, Stage, describe_use
 from hamilton_nb.node import describe_function
+from hamilton_nb.settings import ENABLE_POWER_USER_MODE
 
 _MISSING = object()
 _TESTS: dict[str, Callable[[Any, Any], bool]] = {

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from .harness import run_scenario
+from .harness import clean_env, run_scenario
 
 Observations = dict[str, Any]
 
@@ -101,6 +101,7 @@ def _describe_with(package: str, source: str, spec: dict[str, object]) -> dict[s
         capture_output=True,
         text=True,
         timeout=120,
+        env=clean_env(),
     )
     assert completed.returncode == 0, completed.stderr
     return json.loads(completed.stdout.strip().splitlines()[-1])

@@ -82,6 +82,16 @@ print("\n" + json.dumps(observations, sort_keys=True))
 '''
 
 
+def clean_env() -> dict[str, str]:
+    """The environment of the parity interpreters: no PYTHONPATH (the rest of the suite puts
+    the directory that blocks ``import hamilton`` there), no telemetry."""
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    env["HAMILTON_TELEMETRY_ENABLED"] = "false"
+    env.setdefault("MPLBACKEND", "Agg")
+    return env
+
+
 def run_scenario(
     engine: str,
     script: str,
@@ -97,10 +107,7 @@ def run_scenario(
         path = moddir.joinpath(*name.split(".")).with_suffix(".py")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(convert(textwrap.dedent(source)))
-    env = dict(os.environ)
-    env.pop("PYTHONPATH", None)
-    env["HAMILTON_TELEMETRY_ENABLED"] = "false"
-    env.setdefault("MPLBACKEND", "Agg")
+    env = clean_env()
     completed = subprocess.run(
         [sys.executable, "-c", RUNNER, str(moddir)],
         input=convert(textwrap.dedent(script)),

@@ -361,3 +361,56 @@ def test_graceful_errors_and_the_error_sentinel_tag(in_both) -> None:
     """
     ours, theirs = in_both(script, {"flow": module})
     same(ours, theirs)
+
+
+def test_a_malformed_parallel_block_builds_and_only_its_nodes_refuse_to_run(in_both) -> None:
+    module = """
+    from hamilton.htypes import Collect
+
+    def gathered(prompt: Collect[str]) -> list:
+        return list(prompt)
+
+    def other(x: int) -> int:
+        return x
+    """
+    script = """
+    import flow
+    from hamilton import driver
+    for label, builder in [
+        ("plain", driver.Builder()),
+        ("dynamic", driver.Builder().enable_dynamic_execution(allow_experimental_mode=True)),
+    ]:
+        dr = builder.with_modules(flow).build()
+        emit(label + "/nodes", [v.name for v in dr.list_available_variables()])
+        emit(label + "/picture", dr.display_all_functions() is not None)
+        emit(label + "/other", dr.execute(["other"], inputs={"x": 1}))
+        emit_error(label + "/gathered", dr.execute, ["gathered"], inputs={"prompt": "a"})
+    """
+    ours, theirs = in_both(script, {"flow": module})
+    same(ours, theirs, "plain/nodes", "plain/picture", "plain/other")
+    same(ours, theirs, "dynamic/nodes", "dynamic/picture", "dynamic/other")
+    catchable_alike(ours, theirs, "plain/gathered", "dynamic/gathered")
+
+
+def test_dataloader_and_datasaver_nodes_carry_hamiltons_tags(in_both) -> None:
+    module = """
+    from hamilton.function_modifiers import dataloader, datasaver
+
+    @dataloader()
+    def sample() -> tuple[list, dict]:
+        return ["a"], {"rows": 1}
+
+    @datasaver()
+    def saved(sample: list) -> dict:
+        return {"saved": len(sample)}
+    """
+    script = """
+    import flow
+    from hamilton import driver
+    dr = driver.Builder().with_modules(flow).build()
+    emit("tags", {v.name: v.tags for v in dr.list_available_variables()})
+    emit("types", {v.name: repr(v.type) for v in dr.list_available_variables()})
+    emit("results", dr.execute(["sample", "saved"]))
+    """
+    ours, theirs = in_both(script, {"flow": module})
+    same(ours, theirs)

@@ -54,6 +54,11 @@ class InvalidDecoratorError(GraphBuildError):
     """A function modifier is misused."""
 
 
+class MissingConfigError(InvalidDecoratorError):
+    """A decorator declares required config keys the config lacks (Hamilton's
+    ``MissingConfigParametersException``)."""
+
+
 class PowerUserModeError(InvalidDecoratorError, KeyError):
     """``@resolve`` used with no ``hamilton.enable_power_user_mode`` key in the config
     (a ``KeyError`` too, as in Hamilton)."""

@@ -38,7 +38,9 @@ class Node:
     """One value in the dataflow and how to compute it.
 
     ``callable`` is called with keyword arguments named after ``input_types``; external
-    nodes have no callable.
+    nodes have no callable. The constructor also takes Hamilton's spelling
+    (``Node(name, typ, doc_string, callabl, node_source, input_types, tags, ...)``) for custom
+    decorators ported from Hamilton; the engine builds nodes with ``_fast_node`` instead.
     """
 
     name: str
@@ -51,6 +53,53 @@ class Node:
     originating_functions: tuple[Callable[..., Any], ...] | None = None
     namespace: tuple[str, ...] = ()
 
+    def __init__(
+        self,
+        name: str,
+        typ: Any = None,
+        doc_string: str = "",
+        callabl: Callable[..., Any] | None = None,
+        node_source: NodeType = NodeType.STANDARD,
+        input_types: Mapping[str, Any] | None = None,
+        tags: Mapping[str, Any] | None = None,
+        namespace: tuple[str, ...] = (),
+        originating_functions: tuple[Callable[..., Any], ...] | None = None,
+        optional_values: Mapping[str, Any] | None = None,
+        **ours: Any,
+    ) -> None:
+        """Hamilton's positional order; our field names (``type``, ``callable``,
+        ``documentation``, ``node_role``) are accepted as keywords. Without ``input_types`` a
+        non-external node's dependencies are read from ``callable``'s signature and hints."""
+        unknown = ours.keys() - _OUR_SPELLING
+        if unknown:
+            raise TypeError(f"Node() got unexpected keyword argument(s) {sorted(unknown)}")
+        typ = ours.get("type", typ)
+        callabl = ours.get("callable", callabl)
+        node_source = ours.get("node_role", node_source)
+        if typ is None or typ is inspect.Parameter.empty:
+            raise errors.GraphBuildError(
+                f"node {name!r} needs a type: pass typ= (use typing.Any when any value fits)."
+            )
+        if input_types is not None:
+            inputs = _typed_inputs(input_types)
+        elif callabl is not None and node_source is not NodeType.EXTERNAL:
+            inputs = _inputs_of(callabl, name)
+        else:
+            inputs = {}
+        self.__dict__.update(
+            name=name,
+            type=typ,
+            callable=callabl,
+            input_types=inputs,
+            tags=dict(tags) if tags is not None else {},
+            documentation=ours.get("documentation", doc_string),
+            node_role=node_source,
+            originating_functions=originating_functions,
+            namespace=tuple(namespace),
+        )
+        if optional_values:
+            self.__dict__[_DEFAULTS_KEY] = dict(optional_values)
+
     @property
     def typ(self) -> Any:
         """Hamilton's spelling of ``type``."""
@@ -58,18 +107,94 @@ class Node:
 
     @property
     def user_defined(self) -> bool:
-        return self.node_role is not NodeType.EXTERNAL
+        """Hamilton's name for an external node (its value is given by the user)."""
+        return self.node_role is NodeType.EXTERNAL
 
     @property
     def is_external_input(self) -> bool:
         return self.node_role is NodeType.EXTERNAL
 
-    def copy_with(self, **changes: Any) -> Node:
-        """A copy of this node with the given fields replaced."""
+    def copy_with(self, include_refs: bool = True, **changes: Any) -> Node:
+        """A copy of this node with the given fields replaced (our field names or Hamilton's
+        constructor keywords: ``typ``, ``doc_string``, ``callabl``, ``node_source``,
+        ``optional_values``). ``include_refs`` is accepted for Hamilton code: our nodes hold
+        no links to other nodes."""
         unknown = changes.keys() - _FIELDS
         if unknown:
-            raise TypeError(f"Node has no field(s) {sorted(unknown)}")
+            changes = _our_spelling(changes, unknown)
+        inputs = changes.get("input_types")
+        if inputs is not None and not all(type(v) is tuple for v in inputs.values()):
+            changes["input_types"] = _typed_inputs(inputs)
         return _fast_node({**self.__dict__, **changes})
+
+    def copy(self, include_refs: bool = True) -> Node:
+        """An unchanged copy (Hamilton's ``Node.copy``)."""
+        return self.copy_with()
+
+    @property
+    def default_parameter_values(self) -> dict[str, Any]:
+        """Default values of the optional parameters (given as ``optional_values``, else read
+        from the callable's signature)."""
+        given = self.__dict__.get(_DEFAULTS_KEY)
+        if given is not None:
+            return dict(given)
+        optional = [p for p, (_, d) in self.input_types.items() if d is DependencyType.OPTIONAL]
+        if not optional or self.callable is None:
+            return {}
+        try:
+            parameters = inspect.signature(self.callable).parameters
+        except (TypeError, ValueError):
+            return {}
+        return {
+            p: parameters[p].default
+            for p in optional
+            if p in parameters and parameters[p].default is not inspect.Parameter.empty
+        }
+
+    def requires(self, dependency: str) -> bool:
+        """Whether ``dependency`` is a required input of this node."""
+        entry = self.input_types.get(dependency)
+        return entry is not None and entry[1] is DependencyType.REQUIRED
+
+    def add_tag(self, tag_name: str, tag_value: Any) -> None:
+        """Set one tag on this node only (Hamilton's in-place ``add_tag``; other nodes sharing
+        the tag mapping are not affected)."""
+        self.__dict__["tags"] = {**self.tags, tag_name: tag_value}
+
+    def reassign_inputs(
+        self,
+        input_names: Mapping[str, str] | None = None,
+        input_values: Mapping[str, Any] | None = None,
+    ) -> Node:
+        """A copy whose parameters are renamed (``input_names``: old -> new) and/or bound to
+        fixed values (``input_values``, which then stop being dependencies)."""
+        names = dict(input_names or {})
+        values = dict(input_values or {})
+        original = self.callable
+        if original is None:
+            raise errors.GraphBuildError(
+                f"node {self.name!r} has no callable, so its inputs cannot be reassigned."
+            )
+        back = {new: old for old, new in names.items()}
+
+        def renamed(**kwargs: Any) -> Any:
+            kwargs.update(values)
+            return original(**{back.get(k, k): v for k, v in kwargs.items()})
+
+        call: Callable[..., Any] = renamed
+        if inspect.iscoroutinefunction(original):
+
+            async def renamed_async(**kwargs: Any) -> Any:
+                return await renamed(**kwargs)
+
+            call = renamed_async
+        inputs = {names.get(k, k): v for k, v in self.input_types.items() if k not in values}
+        return self.copy_with(callable=call, input_types=inputs)
+
+    @staticmethod
+    def from_fn(fn: Callable[..., Any], name: str | None = None) -> Node:
+        """Hamilton's name for ``from_function``."""
+        return Node.from_function(fn, name=name)
 
     def __repr__(self) -> str:
         return f"<Node {self.name!r}: {htypes.type_name(self.type)}>"
@@ -127,6 +252,51 @@ class Node:
 
 
 _FIELDS = frozenset(f.name for f in dataclasses.fields(Node))
+_OUR_SPELLING = frozenset({"type", "callable", "documentation", "node_role"})
+_HAMILTON_SPELLING = {
+    "typ": "type",
+    "doc_string": "documentation",
+    "callabl": "callable",
+    "node_source": "node_role",
+}
+_DEFAULTS_KEY = "_default_parameter_values"  # ``optional_values`` given to the constructor
+
+
+def _our_spelling(changes: dict[str, Any], unknown: set[str]) -> dict[str, Any]:
+    """``copy_with`` keywords in Hamilton's spelling renamed to our fields; a TypeError for
+    names neither spelling knows."""
+    wrong = unknown - _HAMILTON_SPELLING.keys() - {"optional_values"}
+    if wrong:
+        raise TypeError(f"Node has no field(s) {sorted(wrong)}")
+    renamed = {_HAMILTON_SPELLING.get(k, k): v for k, v in changes.items()}
+    optional = renamed.pop("optional_values", None)
+    if optional is not None:
+        renamed[_DEFAULTS_KEY] = dict(optional)
+    return renamed
+
+
+def _inputs_of(fn: Callable[..., Any], name: str) -> dict[str, tuple[Any, DependencyType]]:
+    """The typed parameters of ``fn`` (for a node constructed without ``input_types``)."""
+    hints = resolved_hints(fn)
+    parameters = _parameters(fn)
+    missing = [p for p, _, _ in parameters if p not in hints]
+    if missing:
+        raise errors.MissingAnnotationError(
+            f"node {name!r}: {describe_function(fn)} needs type annotations for: "
+            f"{', '.join(missing)}. Annotate them, or pass input_types= to Node()."
+        )
+    return {
+        p: (hints[p], DependencyType.OPTIONAL if has_default else DependencyType.REQUIRED)
+        for p, has_default, _ in parameters
+    }
+
+
+def _typed_inputs(input_types: Mapping[str, Any]) -> dict[str, tuple[Any, DependencyType]]:
+    """``{param: (type, DependencyType)}``; a bare type means a required parameter."""
+    return {
+        param: entry if isinstance(entry, tuple) else (entry, DependencyType.REQUIRED)
+        for param, entry in input_types.items()
+    }
 
 
 def _fast_node(fields: dict[str, Any]) -> Node:

@@ -6,6 +6,8 @@ Responsibilities:
 - ``resolve_nodes``: validates the recorded modifiers and runs them in stage order for a config.
 - ``describe_use``, ``raise_problems``, ``not_produced``: the error messages every decorator
   family builds the same way.
+- Hamilton's custom-decorator classes (``NodeCreator``, ``NodeDecorator``, ...) live in
+  ``lifecycle_base`` and are re-exported here lazily, so ported ``base.NodeDecorator`` works.
 
 Stages, in order (whatever order the decorators are written in, as in Hamilton):
 RESOLVE (include the function? under which name? which extra modifiers?), CREATE (the base
@@ -49,12 +51,16 @@ class FunctionModifier:
     - TRANSFORM: ``transform(nodes, config, fn) -> list[Node]``
     - DECORATE: ``decorate(nodes, config, fn) -> list[Node]``
 
-    ``validate(fn)`` runs when the graph is built and raises ``InvalidDecoratorError``.
-    ``single_per_function`` forbids two modifiers of the same stage on one function.
+    ``validate(fn)`` runs when the graph is built and raises ``InvalidDecoratorError`` (when
+    the decorator is applied instead, if ``validated_when_applied``, as Hamilton's lifecycle
+    classes do). ``single_per_function`` forbids two modifiers of the same stage on one
+    function. ``resolution_for``, ``rewrite_group`` and ``expand_group`` are what the pipeline
+    calls at RESOLVE, INPUTS and EXPAND; they delegate to the methods above by default.
     """
 
     stage: ClassVar[Stage]
     single_per_function: ClassVar[bool] = False
+    validated_when_applied: ClassVar[bool] = False
 
     def __call__(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         if not callable(fn):
@@ -83,12 +89,30 @@ class FunctionModifier:
         """Config keys this modifier reads (``None``: none declared)."""
         return None
 
+    def resolution_for(self, fn: Callable[..., Any], config: Mapping[str, Any]) -> Resolution:
+        """RESOLVE: what ``resolve(fn, config)`` decides."""
+        return self.resolve(fn, config)  # type: ignore[attr-defined]
+
+    def rewrite_group(
+        self, nodes: list[Node], config: Mapping[str, Any], fn: Callable[..., Any]
+    ) -> list[Node]:
+        """INPUTS: ``rewrite_inputs`` on the function's own node (the last), new upstream
+        nodes placed before it."""
+        rewritten = self.rewrite_inputs(nodes[-1], config, fn)  # type: ignore[attr-defined]
+        return [*nodes[:-1], *rewritten[1:], *rewritten[:1]]
+
+    def expand_group(
+        self, nodes: list[Node], config: Mapping[str, Any], fn: Callable[..., Any]
+    ) -> list[Node]:
+        """EXPAND: ``expand`` of the function's own node (the last)."""
+        return [*nodes[:-1], *self.expand(nodes[-1], config, fn)]  # type: ignore[attr-defined]
+
 
 class Resolution:
     """What a RESOLVE-stage modifier decided: include the function, under which name, and
     which further modifiers (e.g. made by ``@resolve``) apply to it."""
 
-    __slots__ = ("include", "name", "reason", "added")
+    __slots__ = ("include", "name", "reason", "added", "function")
 
     def __init__(
         self,
@@ -96,11 +120,13 @@ class Resolution:
         name: str | None = None,
         reason: str = "",
         added: Sequence[FunctionModifier] = (),
+        function: Callable[..., Any] | None = None,
     ) -> None:
         self.include = include
         self.name = name
         self.reason = reason
         self.added = list(added)
+        self.function = function  # a replacement for the function (a Hamilton NodeResolver's)
 
 
 class Excluded(Exception):
@@ -158,7 +184,8 @@ def _by_stage(
 ) -> dict[Stage, list[Any]]:
     by_stage: dict[Stage, list[Any]] = {stage: [] for stage in Stage}
     for modifier in modifiers:
-        modifier.validate(fn)
+        if not modifier.validated_when_applied:
+            modifier.validate(fn)
         same = by_stage[modifier.stage]
         if same and modifier.single_per_function:
             raise errors.InvalidDecoratorError(
@@ -182,7 +209,10 @@ def resolve_nodes(fn: Callable[..., Any], config: Mapping[str, Any]) -> list[Nod
     added: list[FunctionModifier] = []
     config_tag = None  # the config keys that let the function in (``@config.when*``)
     for resolver in by_stage[Stage.RESOLVE]:
-        resolution = resolver.resolve(fn, config)
+        resolution = resolver.resolution_for(fn, config)
+        if resolution.function is not None and resolution.function is not fn:
+            fn = resolution.function  # a replacement made by a Hamilton-style NodeResolver
+            name = getattr(fn, "__name__", name)
         if resolution.name:
             name = resolution.name
         if not resolution.include:
@@ -200,10 +230,9 @@ def resolve_nodes(fn: Callable[..., Any], config: Mapping[str, Any]) -> list[Nod
         creators[0].create(fn, name, config) if creators else [Node.from_function(fn, name=name)]
     )
     for rewriter in by_stage[Stage.INPUTS]:
-        rewritten = rewriter.rewrite_inputs(nodes[-1], config, fn)
-        nodes = nodes[:-1] + rewritten[1:] + rewritten[:1]
+        nodes = rewriter.rewrite_group(nodes, config, fn)
     for expander in by_stage[Stage.EXPAND]:
-        nodes = nodes[:-1] + expander.expand(nodes[-1], config, fn)
+        nodes = expander.expand_group(nodes, config, fn)
     for transformer in by_stage[Stage.TRANSFORM]:
         nodes = transformer.transform(nodes, config, fn)
     for decorator in by_stage[Stage.DECORATE]:
@@ -214,3 +243,45 @@ def resolve_nodes(fn: Callable[..., Any], config: Mapping[str, Any]) -> list[Nod
             for n in nodes
         ]
     return nodes
+
+
+_LIFECYCLE_NAMES = {
+    name: "lifecycle_base"
+    for name in (
+        "NodeTransformLifecycle",
+        "NodeResolver",
+        "NodeCreator",
+        "SubDAGModifier",
+        "NodeInjector",
+        "NodeExpander",
+        "DynamicResolver",
+        "InvalidDecoratorException",
+        "MissingConfigParametersException",
+        "TargetType",
+        "sanitize_function_name",
+        "resolve_config",
+        "filter_config",
+    )
+} | {
+    name: "lifecycle_transformers"
+    for name in (
+        "NodeTransformer",
+        "SingleNodeNodeTransformer",
+        "NodeDecorator",
+        "DefaultNodeCreator",
+        "DefaultNodeResolver",
+        "DefaultNodeDecorator",
+        "get_node_decorators",
+    )
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Hamilton's lifecycle API (``lifecycle_base``, ``lifecycle_transformers``), loaded on
+    first use."""
+    module = _LIFECYCLE_NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f"hamilton_nb.function_modifiers.{module}"), name)

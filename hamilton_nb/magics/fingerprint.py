@@ -311,6 +311,8 @@ class Fingerprinter:
         parts.extend(self.token(base) for base in cls.__bases__)
         for key, value in vars(cls).items():
             dunder = key.startswith("__") and key.endswith("__")
+            if key == "_abc_impl":  # abc.ABC's subclass cache, not behaviour
+                continue
             if dunder and not isinstance(
                 value, (types.FunctionType, staticmethod, classmethod, property)
             ):
@@ -457,7 +459,11 @@ def _declared_config(origins: Iterable[Any]) -> tuple[set[str], bool]:
             declared = modifier.required_config()
             if declared is not None:
                 keys.update(declared)
+                optional = getattr(modifier, "optional_config", None)  # Hamilton-style classes
+                keys.update((optional() or {}) if optional is not None else ())
             elif getattr(modifier, "stage", None) is Stage.RESOLVE:
+                whole = True
+            elif hasattr(modifier, "optional_config"):  # Hamilton-style: sees the whole config
                 whole = True
     return keys, whole
 

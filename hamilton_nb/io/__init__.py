@@ -2,7 +2,11 @@
 
 - ``data_adapters``: ``DataLoader`` / ``DataSaver``, the classes custom adapters subclass.
 - ``registry``: ``register_adapter`` and the lookup of adapters by kind and type.
-- ``default_data_loaders`` / ``pandas_adapters``: the built-in kinds (registered on first use).
+- ``default_data_loaders``, ``pandas_adapters``, ``pandas_formats``, ``pandas_excel``,
+  ``pandas_sql``: the built-in kinds (registered on first use; the polars kinds live in
+  ``hamilton_nb.plugins.polars_extensions``); ``optional_deps``: the missing-package errors.
+- ``frame_types`` / ``extensions``: the dataframe-type registry and extension loading behind
+  ``hamilton_nb.registry``.
 - ``adapter_nodes``: the nodes that run adapters; ``materialization``: ``to`` / ``from_``.
 
 Names are resolved lazily so importing this package imports neither pandas nor the built-ins.

@@ -202,25 +202,7 @@ def run_tasks(
                 continue
             del running[task]
             progressed = True
-            result, error = None, None
-            try:
-                result = future.get_result()
-            except Exception as exc:
-                error = exc
-            if hooks.has("run_after_task_return"):
-                hooks.call(
-                    "run_after_task_return",
-                    run_id=task.run_id,
-                    task_id=task.task_id,
-                    nodes=task.nodes,
-                    result=result,
-                    success=error is None,
-                    error=error,
-                    spawning_task_id=task.spawning_task_id,
-                    purpose=task.purpose,
-                )
-            if error is not None:
-                raise error
+            result = task_outcome(task, future, hooks)
             done[task.index] = tuple(result[name] for name in task.outputs_to_compute)
         if not progressed:
             if not running:
@@ -544,3 +526,28 @@ class ManagedExecutor(TaskExecutor):
             return run_tasks(tasks, self.manager.get_executor_for_task, ctx)
         finally:
             self.manager.finalize()
+
+
+def task_outcome(task: Any, future: Any, hooks: Any) -> Any:
+    """The result of a finished task's future, after ``run_after_task_return`` saw it (with
+    ``success=False`` and the error when it failed); a failed task's error is re-raised."""
+    result, error = None, None
+    try:
+        result = future.get_result()
+    except Exception as exc:
+        error = exc
+    if hooks.has("run_after_task_return"):
+        hooks.call(
+            "run_after_task_return",
+            run_id=task.run_id,
+            task_id=task.task_id,
+            nodes=task.nodes,
+            result=result,
+            success=error is None,
+            error=error,
+            spawning_task_id=task.spawning_task_id,
+            purpose=task.purpose,
+        )
+    if error is not None:
+        raise error
+    return result

@@ -28,6 +28,7 @@ from hamilton_nb.execution.executors import (
     SynchronousLocalTaskExecutor,
     TaskExecutor,
     TaskFuture,
+    task_outcome,
 )
 from hamilton_nb.execution.grouping import (
     GroupByRepeatableBlocks,
@@ -277,25 +278,7 @@ def _run_to_completion(
                 continue
             del running[task_id]
             progressed = True
-            result, error = None, None
-            try:
-                result = future.get_result()
-            except Exception as exc:
-                error = exc
-            if hooks.has("run_after_task_return"):
-                hooks.call(
-                    "run_after_task_return",
-                    run_id=task.run_id,
-                    task_id=task.task_id,
-                    nodes=task.nodes,
-                    result=result,
-                    success=error is None,
-                    error=error,
-                    spawning_task_id=task.spawning_task_id,
-                    purpose=task.purpose,
-                )
-            if error is not None:
-                raise error
+            result = task_outcome(task, future, hooks)
             for name, value in (result or {}).items():
                 v[root_slots[name]] = value
             for user in users[task_id]:

@@ -22,7 +22,7 @@ from hamilton_nb.graph import FunctionGraph, build_graph
 from hamilton_nb.graph_types import HamiltonGraph, HamiltonNode
 from hamilton_nb.lifecycle import api
 from hamilton_nb.lifecycle.hooks import HookSet
-from hamilton_nb.node import NodeType, same_function
+from hamilton_nb.node import NodeType, matches_query, same_function
 from hamilton_nb.visualization.driver_api import VisualizationMixin
 
 FinalVar = str | Callable[..., Any] | HamiltonNode
@@ -332,7 +332,7 @@ class Driver(VisualizationMixin):
         nodes = [HamiltonNode.from_node(graph.nodes[n], origins.get(n)) for n in graph.listing]
         if not tag_filter:
             return nodes
-        return [n for n in nodes if _matches_tags(n.tags, tag_filter)]
+        return [n for n in nodes if matches_query(n.tags, tag_filter)]
 
     def _nodes(self, names: Collection[str]) -> list[HamiltonNode]:
         graph = self.graph
@@ -387,20 +387,6 @@ def _refuse_parallel_blocks(
             "execution: build the driver with "
             "Builder()...enable_dynamic_execution(allow_experimental_mode=True)."
         )
-
-
-def _matches_tags(tags: Mapping[str, Any], tag_filter: Mapping[str, Any]) -> bool:
-    for key, wanted in tag_filter.items():
-        if key not in tags:
-            return False
-        if wanted is None:
-            continue
-        options = wanted if isinstance(wanted, list) else [wanted]
-        value = tags[key]
-        values = value if isinstance(value, list) else [value]
-        if not any(v in options for v in values):
-            return False
-    return True
 
 
 class Builder:

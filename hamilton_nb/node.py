@@ -409,6 +409,6 @@ def matches_query(tags: Mapping[str, Any], query_dict: Mapping[str, Any]) -> boo
         options = wanted if isinstance(wanted, list) else [wanted]
         value = tags[key]
         values = value if isinstance(value, list) else [value]
-        if not set(options) & set(values):
+        if not any(v in options for v in values):  # tag values need not be hashable
             return False
     return True

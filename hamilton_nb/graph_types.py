@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,24 @@ class HamiltonNode:
     documentation: str
     required_dependencies: frozenset[str]
     optional_dependencies: frozenset[str]
+    _node: Node | None = dataclasses.field(default=None, repr=False, compare=False)
+
+    @functools.cached_property
+    def optional_dependencies_default_values(self) -> dict[str, Any]:
+        """The defaults of the optional dependencies (read when first asked for)."""
+        return self._node.default_parameter_values if self._node is not None else {}
+
+    @functools.cached_property
+    def version(self) -> str | None:
+        """A hash of the originating function's source without docstrings and comments (as
+        Hamilton's); an external input's version is its name; None when the source is not
+        available."""
+        if not self.originating_functions:
+            return self.name if self.is_external_input else None
+        try:
+            return hash_source_code(self.originating_functions[0], strip=True)
+        except (OSError, TypeError):  # no source: a builtin, or code made without a file
+            return None
 
     @classmethod
     def from_node(
@@ -45,10 +64,33 @@ class HamiltonNode:
             optional_dependencies=frozenset(
                 k for k, (_, d) in node.input_types.items() if d is DependencyType.OPTIONAL
             ),
+            _node=node,
         )
 
-    def as_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+    def as_dict(self, include_optional_dependencies_default_values: bool = False) -> dict[str, Any]:
+        """A JSON-serialisable description, with Hamilton's keys."""
+        from hamilton_nb.htypes import get_type_as_string
+
+        functions = self.originating_functions
+        try:
+            source = inspect.getsource(functions[0]) if functions else None
+        except (OSError, TypeError):
+            source = None
+        description = {
+            "name": self.name,
+            "tags": self.tags,
+            "output_type": get_type_as_string(self.type) or "",
+            "required_dependencies": sorted(self.required_dependencies),
+            "optional_dependencies": sorted(self.optional_dependencies),
+            "source": source,
+            "documentation": self.documentation,
+            "version": self.version,
+        }
+        if include_optional_dependencies_default_values:
+            description["optional_dependencies_default_values"] = (
+                self.optional_dependencies_default_values
+            )
+        return description
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,6 +109,18 @@ class HamiltonGraph:
             if node.name == name:
                 return node
         raise KeyError(name)
+
+    @functools.cached_property
+    def version(self) -> str:
+        """A hash of the sorted node versions: equal for dataflows with the same code."""
+        import hashlib
+
+        versions = sorted(n.version for n in self.nodes if n.version is not None)
+        return hashlib.sha256(str(versions).encode()).hexdigest()
+
+    def filter_nodes(self, filter: Callable[[HamiltonNode], bool]) -> list[HamiltonNode]:  # noqa: A002
+        """The nodes for which ``filter(node)`` is True."""
+        return [n for n in self.nodes if filter(n) is True]
 
 
 def hash_source_code(source: str | Callable[..., Any], strip: bool = False) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -26,12 +27,7 @@ class HamiltonNode:
     documentation: str
     required_dependencies: frozenset[str]
     optional_dependencies: frozenset[str]
-    _node: Node | None = dataclasses.field(default=None, repr=False, compare=False)
-
-    @functools.cached_property
-    def optional_dependencies_default_values(self) -> dict[str, Any]:
-        """The defaults of the optional dependencies (read when first asked for)."""
-        return self._node.default_parameter_values if self._node is not None else {}
+    optional_dependencies_default_values: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     @functools.cached_property
     def version(self) -> str | None:
@@ -64,7 +60,7 @@ class HamiltonNode:
             optional_dependencies=frozenset(
                 k for k, (_, d) in node.input_types.items() if d is DependencyType.OPTIONAL
             ),
-            _node=node,
+            optional_dependencies_default_values=_defaults(node),
         )
 
     def as_dict(self, include_optional_dependencies_default_values: bool = False) -> dict[str, Any]:
@@ -91,6 +87,20 @@ class HamiltonNode:
                 self.optional_dependencies_default_values
             )
         return description
+
+
+# A node's parameter defaults, read from its signature once per node object (views of the
+# same graph are made per execution when graph hooks are registered).
+_DEFAULTS: weakref.WeakKeyDictionary[Node, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def _defaults(node: Node) -> dict[str, Any]:
+    if not node.input_types:
+        return {}
+    defaults = _DEFAULTS.get(node)
+    if defaults is None:
+        defaults = _DEFAULTS[node] = node.default_parameter_values
+    return dict(defaults)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -30,3 +30,15 @@ def test_node_descriptions_versions_and_graph_filters(in_both) -> None:
     """
     ours, theirs = in_both(script, {"flow": module})
     same(ours, theirs)
+
+
+def test_hamilton_node_built_positionally(in_both) -> None:
+    script = """
+    from hamilton.graph_types import HamiltonNode
+    node = HamiltonNode("a", int, {"t": "v"}, False, None, "doc", {"x"}, {"k"}, {"k": 3})
+    emit("fields", [node.name, repr(node.type), node.tags, node.documentation,
+                    node.optional_dependencies_default_values])
+    emit("version", node.version)
+    """
+    ours, theirs = in_both(script)
+    same(ours, theirs)

@@ -103,6 +103,8 @@ class Driver(VisualizationMixin):
                 "run_after_graph_construction",
                 graph=HamiltonGraph.from_graph(graph),
                 config=dict(graph.config),
+                function_graph=graph,  # function_graph, modules: for lifecycle.base adapters
+                modules=self.modules,
             )
 
     @property
@@ -130,11 +132,16 @@ class Driver(VisualizationMixin):
         problems = []
         for name in graph.order:
             node = HamiltonNode.from_node(graph.nodes[name])
-            for ok, message in self.hooks.call("run_to_validate_node", node=node):
+            calls = self.hooks.call("run_to_validate_node", node=node, node_=graph.nodes[name])
+            for ok, message in calls:
                 if not ok:
                     problems.append(f"  node {name!r}: {message}")
         for ok, message in self.hooks.call(
-            "run_to_validate_graph", graph=HamiltonGraph.from_graph(graph)
+            "run_to_validate_graph",
+            graph=HamiltonGraph.from_graph(graph),
+            function_graph=graph,
+            modules=self.modules,
+            config=dict(graph.config),
         ):
             if not ok:
                 problems.append(f"  graph: {message}")

@@ -97,6 +97,7 @@ def run_plan(
             overrides=dict(overrides),
             execution_path=list(plan.node_names),
             run_id=run_id,
+            function_graph=graph,  # for lifecycle.base adapters only
         )
     timings: dict[str, float] | None = {} if timed else None
     ctx = RunContext(run_id, hooks, executor, None, progress, timings)
@@ -120,6 +121,7 @@ def run_plan(
                 error=exc,
                 results=None,
                 run_id=run_id,
+                function_graph=graph,
             )
         raise
     outputs = {name: v[slot] for name, slot in plan.outputs}
@@ -132,6 +134,7 @@ def run_plan(
             error=None,
             results=outputs,
             run_id=run_id,
+            function_graph=graph,
         )
     return outputs, record
 

@@ -112,6 +112,7 @@ def _run_hooked(segment: Segment, v: list[Any], ctx: RunContext) -> None:
                 task_id=ctx.task_id,
                 run_id=ctx.run_id,
                 node_input_types={p: t for p, (t, _) in node.input_types.items()},
+                node_=node,  # for lifecycle.base adapters only
             )
         try:
             if method is not None:
@@ -124,6 +125,7 @@ def _run_hooked(segment: Segment, v: list[Any], ctx: RunContext) -> None:
                     is_expand=node.node_role is NodeType.EXPAND,
                     is_collect=node.node_role is NodeType.COLLECT,
                     run_id=ctx.run_id,
+                    node_=node,
                 )
             elif hooks.legacy_execute is not None:
                 result = hooks.legacy_execute(node, kwargs)
@@ -160,6 +162,7 @@ def _after(
         success=error is None,
         task_id=ctx.task_id,
         run_id=ctx.run_id,
+        node_=node,
     )
 
 

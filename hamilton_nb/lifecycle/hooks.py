@@ -3,6 +3,9 @@
 Responsibilities:
 - check each adapter when registered (misspelt hook method or parameter -> ``AdapterError``);
 - ``HookSet``: per hook name, the bound implementations and the parameter names to pass.
+- ``lifecycle.base`` adapters are registered at the same hook points through ``base_bridge``,
+  which renames the arguments (``node_``, ``function_graph``, ``modules`` are engine extras that
+  ``api`` hooks never receive, even with ``**kwargs``).
 With no adapter implementing node hooks, ``HookSet.node_hooks`` is False and the engine takes
 its fast path, which never looks at hooks.
 """
@@ -15,7 +18,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from hamilton_nb import errors
-from hamilton_nb.lifecycle import api
+from hamilton_nb.lifecycle import api, base, base_bridge
 
 _KEYWORD_HOOKS: dict[str, type] = {
     "run_before_node_execution": api.NodeExecutionHook,
@@ -65,7 +68,7 @@ def _user_defined(cls: type, name: str) -> bool:
     return False
 
 
-def _check_parameters(adapter: Any, hook_name: str) -> frozenset[str] | None:
+def _check_parameters(adapter: Any, hook_name: str) -> frozenset[str]:
     method = getattr(adapter, hook_name)
     allowed = spec_parameters(hook_name)
     names: set[str] = set()
@@ -88,19 +91,19 @@ def _check_parameters(adapter: Any, hook_name: str) -> frozenset[str] | None:
             )
         else:
             names.add(param.name)
-    return None if takes_all else frozenset(names)
+    return allowed if takes_all else frozenset(names)  # never the engine-only extras
 
 
-def validate_adapter(adapter: Any) -> dict[str, frozenset[str] | None]:
+def validate_adapter(adapter: Any) -> dict[str, frozenset[str]]:
     """Check ``adapter``; return the keyword hooks it implements with the parameters to pass."""
-    if not isinstance(adapter, api.LifecycleAdapter):
+    if not isinstance(adapter, api.LifecycleAdapter) and not base.declared_lifecycle(type(adapter)):
         kinds = ", ".join(sorted({k.__name__ for k in _KEYWORD_HOOKS.values()}))
         raise errors.AdapterError(
             f"{adapter!r} is not a lifecycle adapter: subclass one of hamilton_nb.lifecycle's "
-            f"{kinds}, ResultBuilder, EdgeConnectionHook or GraphAdapter."
+            f"{kinds}, ResultBuilder, EdgeConnectionHook, GraphAdapter or a lifecycle.base class."
         )
     cls = type(adapter)
-    implemented: dict[str, frozenset[str] | None] = {}
+    implemented: dict[str, frozenset[str]] = {}
     for name in dir(cls):
         if name.startswith("_") or not _user_defined(cls, name):
             continue
@@ -124,9 +127,11 @@ class HookSet:
         self.edge_check: Callable[[Any, Any], bool] | None = None
         self.input_check: Callable[[Any, Any], bool] | None = None
         self.legacy_execute: Callable[[Any, dict[str, Any]], Any] | None = None
+        runners: list[str] = []
         for adapter in self.adapters:
             self._register(adapter)
-        runners = [type(m.__self__).__name__ for m, _ in self.impls["run_to_execute_node"]]
+            if len(self.impls["run_to_execute_node"]) > len(runners):
+                runners.append(type(adapter).__name__)
         if self.legacy_execute is not None:
             runners.append(type(self.legacy_execute.__self__).__name__)
         if len(runners) > 1:
@@ -146,6 +151,8 @@ class HookSet:
     def _register(self, adapter: Any) -> None:
         for name, params in validate_adapter(adapter).items():
             self.impls[name].append((getattr(adapter, name), params))
+        for fn_name, base_params in base_bridge.base_methods(adapter).items():
+            self._register_base(adapter, fn_name, base_params)
         if isinstance(adapter, (api.ResultBuilder, api.GraphAdapter)):
             self.result_builder = adapter
         if isinstance(adapter, api.EdgeConnectionHook):
@@ -158,6 +165,19 @@ class HookSet:
                 type(adapter).execute_node, "plain_call", False
             ):
                 self.legacy_execute = adapter.execute_node
+
+    def _register_base(self, adapter: Any, fn_name: str, params: tuple[str, ...]) -> None:
+        """Wire one ``lifecycle.base`` method (``base_bridge`` translates the arguments)."""
+        method = getattr(adapter, fn_name)
+        if fn_name in base_bridge.POINTS:
+            point = base_bridge.POINTS[fn_name][0]
+            self.impls[point].append((base_bridge.hook_caller(method, fn_name, params), None))
+        elif fn_name == "do_build_result":
+            self.result_builder = base_bridge.BuildResultBridge(adapter, params)
+        elif fn_name == "do_check_edge_types_match":
+            self.edge_check = lambda a, b, m=method: m(type_from=a, type_to=b)
+        else:  # do_validate_input
+            self.input_check = lambda t, v, m=method: m(node_type=t, input_value=v)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"adapters": self.adapters}  # bound methods and lambdas are rebuilt on load

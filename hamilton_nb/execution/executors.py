@@ -183,18 +183,7 @@ def run_tasks(
             if not executor.can_submit_task():
                 break
             task = pending.popleft()
-            if hooks.has("run_before_task_submission"):
-                hooks.call(
-                    "run_before_task_submission",
-                    run_id=task.run_id,
-                    task_id=task.task_id,
-                    nodes=task.nodes,
-                    inputs=task.dynamic_inputs,
-                    overrides=task.overrides,
-                    spawning_task_id=task.spawning_task_id,
-                    purpose=task.purpose,
-                )
-            running[task] = executor.submit_task(task)
+            running[task] = submit(task, executor, hooks)
             progressed = True
         for task, future in list(running.items()):
             state = future.get_state()
@@ -526,6 +515,23 @@ class ManagedExecutor(TaskExecutor):
             return run_tasks(tasks, self.manager.get_executor_for_task, ctx)
         finally:
             self.manager.finalize()
+
+
+def submit(task: Any, executor: Any, hooks: Any) -> Any:
+    """Submit ``task`` to ``executor`` (after ``run_before_task_submission`` saw it); return
+    its future."""
+    if hooks.has("run_before_task_submission"):
+        hooks.call(
+            "run_before_task_submission",
+            run_id=task.run_id,
+            task_id=task.task_id,
+            nodes=task.nodes,
+            inputs=task.dynamic_inputs,
+            overrides=task.overrides,
+            spawning_task_id=task.spawning_task_id,
+            purpose=task.purpose,
+        )
+    return executor.submit_task(task)
 
 
 def task_outcome(task: Any, future: Any, hooks: Any) -> Any:

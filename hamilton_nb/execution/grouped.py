@@ -28,6 +28,7 @@ from hamilton_nb.execution.executors import (
     SynchronousLocalTaskExecutor,
     TaskExecutor,
     TaskFuture,
+    submit,
     task_outcome,
 )
 from hamilton_nb.execution.grouping import (
@@ -255,18 +256,7 @@ def _run_to_completion(
             task = _release(ready.popleft(), v, root_slots, ctx)
             executor = manager.get_executor_for_task(task)
             if executor.can_submit_task():
-                if hooks.has("run_before_task_submission"):
-                    hooks.call(
-                        "run_before_task_submission",
-                        run_id=task.run_id,
-                        task_id=task.task_id,
-                        nodes=task.nodes,
-                        inputs=task.dynamic_inputs,
-                        overrides=task.overrides,
-                        spawning_task_id=task.spawning_task_id,
-                        purpose=task.purpose,
-                    )
-                running[task.task_id] = (task, executor.submit_task(task))
+                running[task.task_id] = (task, submit(task, executor, hooks))
                 progressed = True
                 rejected = 0
             else:

@@ -39,27 +39,6 @@ def picture(**kwargs: object) -> DataflowDigraph:
     )  # fmt: skip
 
 
-@pytest.fixture(autouse=True)
-def empty_svg_cache():
-    render_module.svg_cache.clear()
-    yield
-    render_module.svg_cache.clear()
-
-
-@pytest.fixture
-def run_calls(monkeypatch):
-    """Count calls of Renderer.run (each one is a renderer process)."""
-    calls: list[str] = []
-    original = Renderer.run
-
-    def counting(self, source, format="svg", **kwargs):
-        calls.append(format)
-        return original(self, source, format, **kwargs)
-
-    monkeypatch.setattr(Renderer, "run", counting)
-    return calls
-
-
 @pytest.fixture
 def graphviz_dot_on_path(tmp_path, monkeypatch) -> Path:
     """A ``dot`` on PATH (graphviz-pure under that name), so graphviz's backend runs it."""

@@ -42,27 +42,6 @@ needs_wheel = pytest.mark.skipif(
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="uses shebang scripts")
 
 
-@pytest.fixture(autouse=True)
-def empty_svg_cache():
-    render_module.svg_cache.clear()
-    yield
-    render_module.svg_cache.clear()
-
-
-@pytest.fixture
-def run_calls(monkeypatch):
-    """Count calls of Renderer.run (each one is a renderer process)."""
-    calls: list[str] = []
-    original = Renderer.run
-
-    def counting(self, source, format="svg", **kwargs):
-        calls.append(format)
-        return original(self, source, format, **kwargs)
-
-    monkeypatch.setattr(Renderer, "run", counting)
-    return calls
-
-
 def fake_program(directory: Path, name: str, body: str) -> Path:
     """An executable Python script standing in for a renderer."""
     path = directory / name
